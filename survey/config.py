@@ -1,0 +1,87 @@
+"""Every configuration key with its default; each can be overridden as SURVEY_<KEY> in the environment.
+
+This is the only module that knows where `questionnaires/` and `translations/` live.
+"""
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    # None means: generated once into the instance folder (see ensure_secret_key).
+    "SECRET_KEY": None,
+    # None means: a SQLite file in the instance folder.
+    "DATABASE_URL": None,
+    "SQL_ECHO": False,
+    "QUESTIONNAIRES_DIR": str(PROJECT_ROOT / "questionnaires"),
+    "TRANSLATIONS_DIR": str(PROJECT_ROOT / "translations"),
+    "LANGUAGES": "vi,en",
+    "DEFAULT_LOCALE": "vi",
+    "LANGUAGE_COOKIE": "lang",
+    "DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    # Base of the short URLs printed in QR codes (<PUBLIC_BASE_URL>/q/<code>).
+    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    # Login throttling: failures allowed per username, and per client, within the window.
+    "LOGIN_MAX_FAILURES_PER_USER": 5,
+    "LOGIN_MAX_FAILURES_PER_CLIENT": 20,
+    "LOGIN_WINDOW_SECONDS": 900,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "WTF_CSRF_ENABLED": True,
+    "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+}
+
+
+def _coerce(key, raw, default):
+    if isinstance(default, bool):
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"SURVEY_{key} must be true or false, got {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"SURVEY_{key} must be a whole number, got {raw!r}") from None
+    return raw
+
+
+def load_config(app, overrides=None):
+    """Fill app.config from DEFAULTS, then the environment, then `overrides` (tests)."""
+    for key, default in DEFAULTS.items():
+        app.config[key] = default
+        raw = os.environ.get(f"SURVEY_{key}")
+        if raw is not None:
+            app.config[key] = _coerce(key, raw, default)
+    app.config.update(overrides or {})
+    if isinstance(app.config["LANGUAGES"], str):
+        app.config["LANGUAGES"] = tuple(app.config["LANGUAGES"].split(","))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'survey.db'}"
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
+
+
+def ensure_secret_key(instance_path: Path) -> str:
+    """Return the instance's secret key, generating it on first run (never a hard-coded one)."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        # Write aside, then link: two workers starting at once end up with the same key.
+        tmp = instance_path / f".secret_key.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return key_file.read_text().strip()

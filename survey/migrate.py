@@ -1,0 +1,54 @@
+"""Schema migrations (Alembic) driven from Python, and the check that refuses an un-migrated database."""
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class SchemaNotCurrent(RuntimeError):
+    """The database is not at the code's migration head."""
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    with engine.begin() as connection:
+        config = _config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def make_revision(engine: Engine, message: str) -> None:
+    """Autogenerate a migration from the models' difference to the database (developers only)."""
+    with engine.begin() as connection:
+        config = _config()
+        config.attributes["connection"] = connection
+        command.revision(config, message=message, autogenerate=True)
+
+
+def check_schema(engine: Engine) -> None:
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        raise SchemaNotCurrent(
+            f"The database {engine.url.render_as_string(hide_password=True)} is at migration "
+            f"{current or 'none (empty)'} but this code needs {head}. "
+            "Run: flask --app wsgi db upgrade"
+        )
