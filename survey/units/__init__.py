@@ -1,0 +1,1 @@
+"""Administrative units of Lai Châu, versioned across the 2025 reform."""
