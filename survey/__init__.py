@@ -1,0 +1,41 @@
+"""The Flask app of the Lai Châu citizen-satisfaction platform."""
+import logging
+import os
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
+    """Build the app: config → extensions → questionnaires → blueprints → CLI.
+
+    `strict` (default: not under the `flask` command) makes start-up fail on an un-migrated
+    database or a broken questionnaire. Under the `flask` command the app still loads, so that
+    `db upgrade` and `questionnaires check` can run; the problem is then served as a 503 page.
+    """
+    from survey import auth, db, errors, i18n, startup
+    from survey.config import load_config
+
+    app = Flask(__name__, instance_path=(config or {}).get("INSTANCE_PATH"))
+    load_config(app, config)
+    if strict is None:
+        strict = os.environ.get("FLASK_RUN_FROM_CLI") != "true"
+
+    db.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    startup.init_app(app, strict)
+
+    from survey.home.views import bp as home_bp
+    from survey.service_points.views import bp as service_points_bp
+    from survey.units.views import bp as units_bp
+
+    for blueprint in (auth.bp, home_bp, units_bp, service_points_bp):
+        app.register_blueprint(blueprint)
+
+    from survey import cli
+
+    cli.init_app(app)
+    return app

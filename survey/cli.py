@@ -1,0 +1,127 @@
+"""The `flask` command groups: db, questionnaires, users, units, translate, demo."""
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from survey import migrate
+from survey.config import PROJECT_ROOT
+from survey.db import get_engine
+
+db_cli = AppGroup("db", help="Database schema migrations.")
+questionnaires_cli = AppGroup("questionnaires", help="Questionnaire definitions.")
+users_cli = AppGroup("users", help="Staff accounts.")
+units_cli = AppGroup("units", help="Administrative units.")
+translate_cli = AppGroup("translate", help="Translation catalogues (pybabel).")
+
+
+@db_cli.command("upgrade")
+def db_upgrade():
+    """Migrate the database to the newest schema."""
+    migrate.upgrade(get_engine())
+    click.echo(f"Database at migration {migrate.current_revision(get_engine())}.")
+
+
+@db_cli.command("current")
+def db_current():
+    """Show the database's migration and the code's."""
+    click.echo(f"database: {migrate.current_revision(get_engine()) or 'empty'}; "
+               f"code: {migrate.head_revision()}")
+
+
+@questionnaires_cli.command("check")
+@click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))
+def questionnaires_check(directory):
+    """Validate every questionnaire file; print errors as `file:location: code`."""
+    from survey.questionnaires import check_directory
+
+    directory = directory or current_app.config["QUESTIONNAIRES_DIR"]
+    loaded, errors = check_directory(Path(directory), current_app.config["LANGUAGES"])
+    for q in loaded:
+        items = len(q.items)
+        click.echo(f"ok    {q.source_file}: {q.id} v{q.version}, {items} items, "
+                   f"{len(q.indices)} indices, languages {', '.join(q.languages)}")
+    for error in errors:
+        click.echo(f"error {error}", err=True)
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True,
+              type=click.Choice(["admin", "supervisor", "clerk", "statistician", "viewer"]))
+@click.option("--name", "display_name", default="", help="Name shown in the interface.")
+@click.password_option(help="Asked for when not given.")
+def users_create(username, role, display_name, password):
+    """Create a staff account."""
+    from survey.auth.operations import AccountError, create_user
+
+    try:
+        user = create_user(username, password, role, display_name)
+    except AccountError as exc:
+        raise click.ClickException({
+            "user.bad_username": "usernames use letters, digits, '.', '_' or '-' (at most 64)",
+            "user.bad_role": f"unknown role {role}",
+            "user.weak_password": "passwords have at least 10 characters",
+            "user.exists": f"user {username} already exists",
+        }[exc.code]) from None
+    click.echo(f"Created {user.role} {user.username}.")
+
+
+@units_cli.command("load")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--census-year", default=2019, show_default=True,
+              help="Census year of population files.")
+def units_load(files, census_year):
+    """Load or update units, the merger map and census population from CSV files.
+
+    Without FILES, loads the files bundled with the platform. Every row of every file is
+    checked first; if any is bad, the errors are listed by line and nothing is written.
+    """
+    from survey.units.operations import load_bundled, load_paths
+
+    report = load_paths(files, census_year) if files else load_bundled()
+    for e in report.errors:
+        click.echo(f"{e.file}:{e.line}: {e.code}" + (f" ({e.detail})" if e.detail else ""), err=True)
+    if not report.ok:
+        raise click.ClickException(f"{len(report.errors)} bad row(s); nothing was written.")
+    counts = ", ".join(f"{n} {kind} rows" for kind, n in report.counts.items())
+    click.echo(f"Loaded {counts}.")
+
+
+def _pybabel(*args):
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args],
+                   check=True, cwd=PROJECT_ROOT)
+
+
+@translate_cli.command("update")
+def translate_update():
+    """Extract UI strings and merge them into the vi and en catalogues."""
+    pot = PROJECT_ROOT / "translations" / "messages.pot"
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", str(pot), "survey")
+    _pybabel("update", "-i", str(pot), "-d", "translations", "--no-fuzzy-matching",
+             "--ignore-obsolete")
+    pot.unlink()
+
+
+@translate_cli.command("compile")
+def translate_compile():
+    """Compile catalogues now (the app also does it at start-up)."""
+    from survey.i18n import compile_catalogues
+
+    target = Path(current_app.instance_path) / "translations"
+    for path in compile_catalogues(Path(current_app.config["TRANSLATIONS_DIR"]), target):
+        click.echo(f"compiled {path}")
+
+
+def init_app(app):
+    from survey.demo.commands import demo_command
+
+    for group in (db_cli, questionnaires_cli, users_cli, units_cli, translate_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,1 @@
+"""Demo data: units, service points, staff accounts and a few hundred realistic responses."""

@@ -1,0 +1,1 @@
+"""Responses from every channel: the one path that writes a response with its answers."""

@@ -1,0 +1,24 @@
+"""What each problem code means, in the user's language."""
+from survey.i18n_lazy import _l
+
+MESSAGES = {
+    "service_point.bad_code": _l("A code has 3 to 16 letters, digits or hyphens."),
+    "service_point.duplicate_code": _l("This code is already used by another service point."),
+    "service_point.name_required": _l("Enter the name of the service point."),
+    "service_point.bad_kind": _l("Choose a kind of service point from the list."),
+    "service_point.unknown_unit": _l("Choose an administrative unit that is in force today."),
+    "service_point.unknown_questionnaire": _l("There is no questionnaire with this id."),
+    "service_point.bad_active": _l("Write yes or no in the active column."),
+    "hours.bad_day": _l("Days are written mon, tue, wed, thu, fri, sat, sun, or a range like mon-fri."),
+    "hours.bad_time": _l("Times are written as periods like 07:30-11:30."),
+    "hours.no_period": _l("Give at least one period of time after the days."),
+    "csv.not_utf8": _l("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
+    "csv.unknown_header": _l("The first line must be the column names: %(columns)s."),
+    "csv.field_count": _l("This line has the wrong number of columns."),
+    "csv.malformed": _l("This line is not valid CSV."),
+    "csv.empty": _l("The file is empty."),
+}
+
+
+def describe(problem, **values) -> str:
+    return str(MESSAGES[problem.code]) % values if values else str(MESSAGES[problem.code])

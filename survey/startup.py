@@ -1,0 +1,48 @@
+"""Fail fast at start-up: the database must be migrated and every questionnaire must load."""
+import logging
+
+from flask import current_app, render_template
+
+from survey.db import get_engine
+from survey.migrate import SchemaNotCurrent, check_schema
+from survey.questionnaires import QuestionnaireLoadError, Registry, load_registry
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app, strict: bool):
+    problems = []
+    try:
+        app.extensions["questionnaires"] = load_registry(
+            app.config["QUESTIONNAIRES_DIR"], app.config["LANGUAGES"]
+        )
+    except QuestionnaireLoadError as exc:
+        app.extensions["questionnaires"] = Registry([])
+        problems.append("Questionnaires are invalid (run: flask --app wsgi questionnaires check):\n"
+                        + str(exc))
+    with app.app_context():
+        try:
+            check_schema(get_engine())
+        except SchemaNotCurrent as exc:
+            problems.append(str(exc))
+    if problems and strict:
+        raise RuntimeError("\n".join(problems))
+    app.extensions["startup_problems"] = problems
+    for problem in problems:
+        log.error("%s", problem)
+    if problems:
+        app.before_request(_refuse_while_broken)
+
+
+def _refuse_while_broken():
+    """Answer every request with 503 until the problems found at start-up are fixed."""
+    problems = current_app.extensions["startup_problems"]
+    if problems:
+        return render_template("errors/unavailable.html", problems=problems), 503
+    return None
+
+
+def registry() -> Registry:
+    return current_app.extensions["questionnaires"]
+
+
