@@ -51,7 +51,7 @@ def _texts(doc):
     yield "description", doc.description
     for name, clist in doc.choice_lists.items():
         for i, choice in enumerate(clist.choices):
-            yield f"choice_lists.{name}[{i}].text", choice.text
+            yield f"choice_lists.{name}.choices[{i}].text", choice.text
     for section in doc.sections:
         yield f"{section.id}.title", section.title
         yield f"{section.id}.intro", section.intro

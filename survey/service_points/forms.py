@@ -1,5 +1,5 @@
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from survey.forms import BaseForm
@@ -19,7 +19,7 @@ class ServicePointForm(BaseForm):
     code = StringField(_l("Public code"), validators=[Optional(), Length(max=16)],
                        description=_l("Printed in the QR address. Leave empty to generate one."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()])
     unit_id = SelectField(_l("Administrative unit"), coerce=int)
     questionnaire_id = SelectField(_l("Questionnaire"), validators=[Optional()])
     opening_hours = StringField(

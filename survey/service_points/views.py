@@ -8,6 +8,8 @@ from survey.i18n_lazy import _, ngettext
 from survey.questionnaires import localized
 from survey.service_points import operations, queries
 from survey.service_points.codes import normalise_code
+from wtforms import SelectChoice
+
 from survey.service_points.forms import KIND_LABELS, DeleteForm, ImportForm, ServicePointForm
 from survey.service_points.messages import describe
 from survey.startup import registry
@@ -18,9 +20,10 @@ bp = Blueprint("service_points", __name__, url_prefix="/service-points")
 
 def _fill_choices(form, lang):
     units = query_units_on(date.today())
-    form.unit_id.choices = [(u.id, f"{u.code} · {u.name}") for u in units if u.level != "district"]
-    form.questionnaire_id.choices = [("", _("Default for the kind"))] + [
-        (q.id, f"{q.id} · {localized(q.title, lang)}") for q in registry().latest()]
+    form.unit_id.choices = [SelectChoice(u.id, f"{u.code} · {u.name}")
+                            for u in units if u.level != "district"]
+    form.questionnaire_id.choices = [SelectChoice("", _("Default for the kind"))] + [
+        SelectChoice(q.id, f"{q.id} · {localized(q.title, lang)}") for q in registry().latest()]
 
 
 def _data(form) -> operations.ServicePointData:

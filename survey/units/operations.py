@@ -67,7 +67,12 @@ class _Plan:
                 u.code, u.name, u.level, u.unit_type, parent.code if parent else "",
                 u.valid_from, u.valid_to, u)
         self.successions: dict[tuple, dict] = {}
-        self.populations: dict[tuple, dict] = {}
+        # Loaded counts take part in the district totals check, whichever file brought them.
+        self.populations: dict[tuple, dict] = {
+            (parents[p.unit_id].code, parents[p.unit_id].valid_from, p.census_year):
+                {"population": p.population, "urban": p.urban, "rural": p.rural}
+            for p in session.exec(select(UnitPopulation)).all()
+        }
 
     def find(self, code, day):
         return next((u for u in self.units.values() if u.code == code and u.in_force_on(day)), None)

@@ -1,0 +1,76 @@
+"""Every route declares who may use it, and the declaration holds for every role."""
+import pytest
+
+from survey.auth.access import ALL_STAFF
+from survey.models.users import ROLES
+from tests.survey.conftest import PASSWORD, csrf_token
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        yield rule, app.view_functions[rule.endpoint]
+
+
+def test_every_view_declares_its_access(app):
+    undeclared = [rule.rule for rule, view in _routes(app) if not hasattr(view, "access")]
+    assert undeclared == []
+
+
+@pytest.fixture
+def sample_args(app, units):
+    """Values for the URL parameters of every route: real rows, so allowed roles get 200."""
+    from datetime import date
+
+    from survey.service_points import operations
+    from survey.units.queries import query_unit
+
+    with app.app_context():
+        unit = query_unit("03595", date(2025, 7, 1))
+        point = operations.save(operations.ServicePointData(
+            "MC-03595", "Bộ phận Một cửa UBND Xã Than Uyên", "one_stop_commune", unit.id,
+            None, True, ""))
+    return {"unit_id": unit.id, "service_point_id": point.id}
+
+
+def _url(rule, args):
+    url = rule.rule
+    for name, value in args.items():
+        url = url.replace(f"<int:{name}>", str(value))
+    assert "<" not in url, f"add a sample value for {rule.rule}"
+    return url
+
+
+def test_anonymous_users_are_sent_to_sign_in(app, client, sample_args):
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    for rule, view in _routes(app):
+        if view.access == "public":
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(_url(rule, sample_args), method=method,
+                                   data={"csrf_token": token} if method == "POST" else None)
+            assert response.status_code == 302, (method, rule.rule)
+            assert response.location.startswith("/login"), (method, rule.rule)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_is_declared(app, client, make_user, sample_args, role):
+    make_user(role)
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"csrf_token": token, "username": role, "password": PASSWORD})
+    for rule, view in _routes(app):
+        if view.access == "public" or rule.endpoint == "auth.logout":
+            continue
+        allowed = role in view.access
+        url = _url(rule, sample_args)
+        if "GET" in rule.methods:
+            status = client.get(url).status_code
+            assert (status == 200) if allowed else (status == 403), (role, rule.rule, status)
+        elif not allowed:
+            status = client.post(url, data={"csrf_token": token}).status_code
+            assert status == 403, (role, rule.rule, status)
+
+
+def test_all_staff_roles_are_roles():
+    assert set(ALL_STAFF) == set(ROLES)
