@@ -26,6 +26,7 @@ def init_app(app, strict: bool):
         except SchemaNotCurrent as exc:
             problems.append(str(exc))
     if problems and strict:
+        app.extensions["db_engine"].dispose()  # no pooled connection outlives the refusal
         raise RuntimeError("\n".join(problems))
     app.extensions["startup_problems"] = problems
     for problem in problems:
