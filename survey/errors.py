@@ -9,7 +9,7 @@ MESSAGES = {
     400: _l("The request could not be understood. Please go back and try again."),
     403: _l("You do not have permission to open this page."),
     404: _l("This page does not exist. Check the address or go back to the home page."),
-    405: _l("This page cannot be used in that way."),
+    405: _l("This page does not accept that kind of request."),
     413: _l("The file is too large."),
     429: _l("Too many requests. Please wait a moment and try again."),
     500: _l("Something went wrong on our side. Nothing was saved; please try again later."),

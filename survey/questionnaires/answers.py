@@ -18,7 +18,9 @@ class CheckedAnswers:
         return not self.errors
 
 
-def check_answers(questionnaire, raw: dict[str, list[str]], items=None, earlier=None) -> CheckedAnswers:
+def check_answers(
+    questionnaire, raw: dict[str, list[str]], items=None, earlier=None
+) -> CheckedAnswers:
     """Check `raw` (item id → submitted strings) for `items` (default: the whole questionnaire).
 
     Items are visited in questionnaire order so skip logic sees only earlier answers, including

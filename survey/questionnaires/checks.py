@@ -106,13 +106,22 @@ def _check_choice_lists(doc, r):
 
 
 def _choice_codes(doc, item):
+    """The item's answer codes, or None when unknown (no choices: reported already)."""
     if item.type == "yes_no":
         return {YES, NO}
-    if isinstance(item.choices, str) and item.choices in doc.choice_lists:
-        return {c.code for c in doc.choice_lists[item.choices].choices}
-    if isinstance(item.choices, tuple):
-        return {c.code for c in item.choices}
-    return None
+    choices = item.choices
+    if isinstance(choices, str):
+        choices = doc.choice_lists[choices].choices if choices in doc.choice_lists else None
+    return {c.code for c in choices} if choices else None
+
+
+def _items_by_id(doc):
+    """Items by id; of two items with one id the first counts (the second is the duplicate)."""
+    items = {}
+    for section in doc.sections:
+        for item in section.items:
+            items.setdefault(item.id, item)
+    return items
 
 
 def _check_items(doc, r):
@@ -157,7 +166,7 @@ def _check_relevant(doc, item, where, n, position, r):
     except relevance.RelevanceSyntaxError as exc:
         r.add(where, "relevant.syntax", str(exc))
         return
-    items = {i.id: i for s in doc.sections for i in s.items}
+    items = _items_by_id(doc)
     for ref in condition.references:
         if ref not in position:
             r.add(where, "relevant.unknown_item", ref)
@@ -182,8 +191,8 @@ RESPONDENT_RULES = ("all_top2", "pooled_top2")
 
 
 def _check_indices(doc, r):
-    items = {i.id: i for s in doc.sections for i in s.items}
-    indices = {}
+    items = _items_by_id(doc)
+    indices, well_formed = {}, {}
     for index in doc.indices:
         where = f"indices.{index.id}"
         if not SNAKE_ID.match(index.id):
@@ -197,6 +206,7 @@ def _check_indices(doc, r):
         ):
             r.add(where, "index.shape")
             continue
+        well_formed.setdefault(index.id, index)
         key = "items" if index.items is not None else "of"
         for ref in sorted({p for p in parts if parts.count(p) > 1}):
             r.add(f"{where}.{key}", "id.duplicate", ref)
@@ -221,13 +231,14 @@ def _check_indices(doc, r):
                     sizes.add(size)
             if len(sizes) > 1:
                 r.add(f"{where}.items", "index.mixed_scales", ", ".join(map(str, sorted(sizes))))
-    for index in doc.indices:
+    # An index of the wrong shape is reported once, not again for what it is made of.
+    for index in well_formed.values():
         for ref in index.of or ():
             if ref not in indices:
                 r.add(f"indices.{index.id}.of", "index.unknown_component", ref)
             elif indices[ref].rule != index.rule:
                 r.add(f"indices.{index.id}.of", "index.mixed_rules", ref)
-    _check_index_cycles(indices, r)
+    _check_index_cycles(well_formed, r)
 
 
 def _check_index_cycles(indices, r):

@@ -2,6 +2,7 @@
 
 Every layer reports errors as codes with locations; a file that fails any layer is not compiled.
 """
+import re
 from pathlib import Path
 
 import yaml
@@ -17,6 +18,7 @@ from survey.questionnaires.types import TYPES
 SUPPORTED_LANGUAGES = ("vi", "en")
 _TYPE_TAGS = ("str", "int", "float", "bool", "dict", "list", "tuple", "function", "literal")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float"))
 
 
 class _DuplicateKey(yaml.constructor.ConstructorError):
@@ -24,10 +26,18 @@ class _DuplicateKey(yaml.constructor.ConstructorError):
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, except that a key written twice in one mapping is an error.
+    """PyYAML's safe loader, with two traps for form authors removed.
 
-    Plain PyYAML keeps the last value silently, so a repeated `text:` would lose a wording.
+    A key written twice in one mapping is an error (plain PyYAML keeps the last value silently,
+    so a repeated `text:` would lose a wording). Plain scalars resolve as in YAML 1.2, stricter
+    on integers: only true/false are booleans, and only plain decimals are numbers. YAML 1.1
+    read `No` as false, `18_25` as 1825, `03` as 3 and `08` as text.
     """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
@@ -40,6 +50,18 @@ class _StrictLoader(yaml.SafeLoader):
                     raise _DuplicateKey(None, None, f"duplicate key {key!r}", key_node.start_mark)
                 seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                    list("tTfF"))
+_StrictLoader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"),
+                                    list("-+0123456789"))
+_StrictLoader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$"
+               r"|^\.(?:nan|NaN|NAN)$"),
+    list("-+0123456789."),
+)
 
 
 def _schema_code(error) -> str:
@@ -132,7 +154,8 @@ def _yaml_error(file_name, exc: yaml.YAMLError) -> QuestionnaireError:
     else:
         where = "(file)"
     code = "yaml.duplicate_key" if isinstance(exc, _DuplicateKey) else "yaml.syntax"
-    return QuestionnaireError(f"{file_name}:{where}", code, str(getattr(exc, "problem", None) or exc))
+    detail = str(getattr(exc, "problem", None) or exc)
+    return QuestionnaireError(f"{file_name}:{where}", code, detail)
 
 
 def compile_file(doc: QuestionnaireFile, file_name: str) -> compiled.Questionnaire:

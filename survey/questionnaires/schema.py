@@ -6,7 +6,16 @@ built from them is immutable.
 from types import MappingProxyType
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
 # Text in each declared language, e.g. {vi: "Hài lòng", en: "Satisfied"}.
 Text = Annotated[dict[StrictStr, StrictStr], AfterValidator(MappingProxyType)]

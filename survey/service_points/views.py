@@ -22,7 +22,7 @@ def _fill_choices(form, lang):
     units = query_units_on(date.today())
     form.unit_id.choices = [SelectChoice(u.id, f"{u.code} · {u.name}")
                             for u in units if u.level != "district"]
-    form.questionnaire_id.choices = [SelectChoice("", _("Default for the kind"))] + [
+    form.questionnaire_id.choices = [SelectChoice("", _("Default for this kind"))] + [
         SelectChoice(q.id, f"{q.id} · {localized(q.title, lang)}") for q in registry().latest()]
 
 
