@@ -1,5 +1,6 @@
 """Writes for accounts: create users, check a sign-in with throttling."""
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from survey.models.base import utcnow
 from survey.models.users import ROLES
 
 MIN_PASSWORD_LENGTH = 10
+USERNAME = re.compile(r"^[\w.-]{1,64}$")
 # Checked against when the username is unknown, so timing does not reveal which names exist.
 _DUMMY_HASH = generate_password_hash("not a real password")
 
@@ -29,7 +31,7 @@ def normalise_username(username: str) -> str:
 
 def create_user(username: str, password: str, role: str, display_name: str = "") -> User:
     username = normalise_username(username)
-    if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
+    if not USERNAME.match(username):
         raise AccountError("user.bad_username")
     if role not in ROLES:
         raise AccountError("user.bad_role")

@@ -50,8 +50,9 @@ def _points(today):
         yield f"MC-{commune.code}", f"Bộ phận Một cửa UBND {place}", "one_stop_commune", commune
         yield f"YT-{commune.code}", f"Trạm Y tế {place}", "health_station", commune
         if int(commune.code) % 3 == 0:
-            kind_of_school = "Trường Tiểu học" if int(commune.code) % 2 else "Trường THCS"
-            yield f"TH-{commune.code}", f"{kind_of_school} {place.removeprefix('Xã ').removeprefix('Phường ')}", "school", commune
+            school = "Trường Tiểu học" if int(commune.code) % 2 else "Trường THCS"
+            short = place.removeprefix("Xã ").removeprefix("Phường ")
+            yield f"TH-{commune.code}", f"{school} {short}", "school", commune
 
 
 def ensure_service_points() -> str:

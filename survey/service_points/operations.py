@@ -1,10 +1,9 @@
 """Writes of service points: one set of checks shared by the admin form and the CSV import."""
-import csv
-import io
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 
+from survey.csv_upload import read_table
 from survey.db import get_session, transaction
 from survey.models import ServicePoint
 from survey.models.base import utcnow
@@ -108,44 +107,27 @@ def import_csv(data: bytes) -> tuple[int, list[Problem]]:
 
     A row whose code already exists updates that service point; codes may not repeat in a file.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return 0, [Problem("file", "csv.not_utf8", line=1)]
-    reader = csv.reader(io.StringIO(text))
-    header = tuple(h.strip() for h in next(reader, ()))
-    if header != CSV_HEADER:
-        return 0, [Problem("file", "csv.unknown_header", ",".join(header), line=1)]
-    planned, problems, seen = [], [], {}
-    try:
-        for record in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in record):
-                continue
-            if len(record) != len(CSV_HEADER):
-                problems.append(Problem("file", "csv.field_count", str(len(record)), line))
-                continue
-            row = dict(zip(CSV_HEADER, (c.strip() for c in record)))
-            code = normalise_code(row["code"])
-            unit = query_unit(row["unit_code"], date.today())
-            active = _parse_bool(row["active"])
-            item = ServicePointData(code, row["name"], row["kind"], unit.id if unit else None,
-                                    row["questionnaire_id"] or None, bool(active),
-                                    row["opening_hours"])
-            current = query_service_point_by_code(code) if code else None
-            found = check(item, current)
-            if active is None:
-                found.append(Problem("active", "service_point.bad_active", row["active"]))
-            if code and code in seen:
-                found.append(Problem("code", "service_point.duplicate_code",
-                                     f"{code} (also on line {seen[code]})"))
-            seen.setdefault(code, line)
-            problems.extend(replace(p, line=line) for p in found)
-            planned.append((item, current))
-    except csv.Error as exc:
-        problems.append(Problem("file", "csv.malformed", str(exc), reader.line_num))
+    table, read_problems = read_table(data, {CSV_HEADER: "service_points"})
+    problems = [Problem("file", p.code, p.detail, p.line) for p in read_problems]
+    planned, seen = [], {}
+    for row in table.rows if table else ():
+        line, code = row["_line"], normalise_code(row["code"])
+        unit = query_unit(row["unit_code"], date.today())
+        active = _parse_bool(row["active"])
+        item = ServicePointData(code, row["name"], row["kind"], unit.id if unit else None,
+                                row["questionnaire_id"] or None, bool(active), row["opening_hours"])
+        current = query_service_point_by_code(code) if code else None
+        found = check(item, current)
+        if active is None:
+            found.append(Problem("active", "service_point.bad_active", row["active"]))
+        if code and code in seen:
+            found.append(Problem("code", "service_point.duplicate_code",
+                                 f"{code} (also on line {seen[code]})"))
+        seen.setdefault(code, line)
+        problems.extend(replace(p, line=line) for p in found)
+        planned.append((item, current))
     if problems:
-        return 0, problems
+        return 0, sorted(problems, key=lambda p: p.line or 0)
     session = get_session()
     with transaction():
         for item, current in planned:

@@ -2,14 +2,13 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from wtforms import SelectChoice
 
 from survey.auth.access import ADMIN, ALL_STAFF, requires
 from survey.i18n_lazy import _, ngettext
 from survey.questionnaires import localized
 from survey.service_points import operations, queries
 from survey.service_points.codes import normalise_code
-from wtforms import SelectChoice
-
 from survey.service_points.forms import KIND_LABELS, DeleteForm, ImportForm, ServicePointForm
 from survey.service_points.messages import describe
 from survey.startup import registry

@@ -4,13 +4,11 @@ Each reader returns (rows, errors); an error names the line and what is wrong, a
 writes nothing unless every row of every file is valid. Which reader applies is told by the
 header, so a file of the same shape as the bundled ones can be loaded as it is.
 """
-import csv
-import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from survey.csv_upload import read_table
 from survey.models.units import UNIT_LEVELS, UNIT_TYPES
 
 UNITS_HEADER = ("code", "name", "level", "type", "parent_code", "valid_from", "valid_to")
@@ -46,37 +44,10 @@ class CsvFile:
 
 
 def read_csv(name: str, data: bytes) -> tuple[CsvFile | None, list[RowError]]:
-    """Decode, parse and identify one file; rows are dicts of stripped, NFC strings."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, [RowError(name, 1, "csv.not_utf8")]
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = tuple(h.strip() for h in next(reader))
-    except StopIteration:
-        return None, [RowError(name, 1, "csv.empty")]
-    except csv.Error as exc:
-        return None, [RowError(name, 1, "csv.malformed", str(exc))]
-    kind = KINDS.get(header)
-    if kind is None:
-        return None, [RowError(name, 1, "csv.unknown_header", ",".join(header))]
-    rows, errors = [], []
-    try:
-        for record in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                errors.append(RowError(name, line, "csv.field_count",
-                                       f"{len(record)} fields, expected {len(header)}"))
-                continue
-            row = {k: unicodedata.normalize("NFC", v.strip()) for k, v in zip(header, record)}
-            row["_line"] = line
-            rows.append(row)
-    except csv.Error as exc:
-        errors.append(RowError(name, reader.line_num, "csv.malformed", str(exc)))
-    return CsvFile(name, kind, tuple(rows)), errors
+    """Parse and identify one file by its header."""
+    table, problems = read_table(data, KINDS)
+    errors = [RowError(name, p.line, p.code, p.detail) for p in problems]
+    return (CsvFile(name, table.kind, table.rows) if table else None), errors
 
 
 def parse_date(value: str) -> date | None:

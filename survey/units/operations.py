@@ -157,7 +157,7 @@ def _plan_population(plan, row, year):
     if len(units) != 1:
         return [("population.unknown_unit", f"{row['code']} {row['name']} in {row['parent_code']}")]
     plan.populations[(units[0].code, units[0].valid_from, year)] = dict(
-        zip(("population", "urban", "rural"), counts))
+        zip(("population", "urban", "rural"), counts, strict=True))
     return []
 
 

@@ -56,7 +56,8 @@ def test_the_vietnamese_catalogue_is_complete():
 def test_every_string_in_the_code_is_in_the_catalogues(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
-                    "babel.cfg", "-k", "_l", "-o", str(pot), "survey"], cwd=PROJECT_ROOT, check=True, capture_output=True)
+                    "babel.cfg", "-k", "_l", "-o", str(pot), "survey"],
+                   cwd=PROJECT_ROOT, check=True, capture_output=True)
     with pot.open("rb") as f:
         wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     for lang in ("vi", "en"):
