@@ -4,6 +4,7 @@ import logging
 from flask import current_app, render_template
 
 from survey.db import get_engine
+from survey.forms.fields import check_field_builders
 from survey.migrate import SchemaNotCurrent, check_schema
 from survey.questionnaires import QuestionnaireLoadError, Registry, load_registry
 
@@ -11,6 +12,7 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app, strict: bool):
+    check_field_builders()
     problems = []
     try:
         app.extensions["questionnaires"] = load_registry(

@@ -43,7 +43,8 @@ class Section:
     items: tuple[Item, ...]
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity: texts are mappings, and a registry holds each version once.
+@dataclass(frozen=True, eq=False)
 class Questionnaire:
     id: str
     version: int

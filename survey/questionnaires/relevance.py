@@ -33,6 +33,11 @@ class Condition:
     references: tuple[str, ...]
     compared: tuple[tuple[str, str], ...]  # (item_id, literal as answer text)
 
+    @property
+    def source(self) -> str:
+        """The expression as written (normalised spacing), for people to read."""
+        return ast.unparse(self.tree)
+
     def holds(self, answers: dict[str, str]) -> bool:
         return bool(_eval(self.tree.body, answers))
 

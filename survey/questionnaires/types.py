@@ -6,6 +6,7 @@ type live in survey.forms; a start-up check keeps the two registries in step.
 """
 import math
 import unicodedata
+from abc import ABC, abstractmethod
 from datetime import date
 
 from survey.questionnaires.errors import ANSWER_CODES
@@ -22,14 +23,14 @@ class AnswerError(ValueError):
         self.code = code
 
 
-class QuestionType:
+class QuestionType(ABC):
     name = ""
     keys: frozenset = frozenset()
     has_choices = False
 
+    @abstractmethod
     def parse(self, item, raw: list[str]) -> tuple[str, float | None]:
         """Return (canonical text, number or None) for a non-empty answer, or raise AnswerError."""
-        raise NotImplementedError
 
 
 class SingleChoice(QuestionType):

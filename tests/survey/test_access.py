@@ -1,4 +1,6 @@
 """Every route declares who may use it, and the declaration holds for every role."""
+import re
+
 import pytest
 
 from survey.auth.access import ALL_STAFF
@@ -31,15 +33,14 @@ def sample_args(app, units):
         point = operations.save(operations.ServicePointData(
             "MC-03595", "Bộ phận Một cửa UBND Xã Than Uyên", "one_stop_commune", unit.id,
             None, True, ""))
-    return {"unit_id": unit.id, "service_point_id": point.id}
+    return {"unit_id": unit.id, "service_point_id": point.id,
+            "questionnaire_id": "tthc-desk", "version": 1}
 
 
 def _url(rule, args):
-    url = rule.rule
-    for name, value in args.items():
-        url = url.replace(f"<int:{name}>", str(value))
-    assert "<" not in url, f"add a sample value for {rule.rule}"
-    return url
+    missing = rule.arguments - args.keys()
+    assert not missing, f"add a sample value for {missing} in {rule.rule}"
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(args[m.group(1)]), rule.rule)
 
 
 def test_anonymous_users_are_sent_to_sign_in(app, client, sample_args):
