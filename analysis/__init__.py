@@ -1,0 +1,28 @@
+"""Design-based survey estimation that matches R's `survey` package 4.1.1, all domains at once.
+
+Pure statistics (numpy, pandas, scipy): inputs are DataFrames, outputs DataFrames or frozen
+dataclasses with codes. Formulas and the choices made where R is unusable are in each module's
+docstring; the reference is METHODS.md of the survey-stats notes.
+"""
+from analysis.design import Design
+from analysis.errors import CODES, AnalysisError
+from analysis.indices import estimate_index, estimate_indices, mean_score, top2_share
+from analysis.replicate import Jackknife
+from analysis.sae import FayHerriotFit, fay_herriot, small_area, smooth_psi
+from analysis.targets import assess_target
+
+__all__ = [
+    "CODES",
+    "AnalysisError",
+    "Design",
+    "FayHerriotFit",
+    "Jackknife",
+    "assess_target",
+    "estimate_index",
+    "estimate_indices",
+    "fay_herriot",
+    "mean_score",
+    "small_area",
+    "smooth_psi",
+    "top2_share",
+]
