@@ -4,15 +4,7 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from survey.models.base import one_of, utcnow
-
-SERVICE_KINDS = (
-    "one_stop_province",
-    "one_stop_commune",
-    "health_station",
-    "hospital",
-    "school",
-    "other",
-)
+from survey.service_kinds import SERVICE_KINDS
 
 
 class ServicePoint(SQLModel, table=True):

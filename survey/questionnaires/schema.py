@@ -17,20 +17,14 @@ from pydantic import (
     StrictStr,
 )
 
+from survey.service_kinds import SERVICE_KINDS
+
 # Text in each declared language, e.g. {vi: "Hài lòng", en: "Satisfied"}.
 Text = Annotated[dict[StrictStr, StrictStr], AfterValidator(MappingProxyType)]
 
 ICONS = ("very_dissatisfied", "dissatisfied", "neutral", "satisfied", "very_satisfied")
 RULES = ("top2_share", "mean_score", "all_top2", "pooled_top2")
 APPEARANCES = ("faces", "buttons", "list", "dropdown")
-SERVICE_KINDS = (
-    "one_stop_province",
-    "one_stop_commune",
-    "health_station",
-    "hospital",
-    "school",
-    "other",
-)
 
 
 class _Strict(BaseModel):

@@ -7,7 +7,7 @@ from survey.csv_upload import read_table
 from survey.db import get_session, transaction
 from survey.models import ServicePoint
 from survey.models.base import utcnow
-from survey.models.service_points import SERVICE_KINDS
+from survey.service_kinds import SERVICE_KINDS
 from survey.service_points.codes import generate_code, is_valid_code, normalise_code
 from survey.service_points.hours import HoursError, parse_hours
 from survey.service_points.queries import query_response_count, query_service_point_by_code
