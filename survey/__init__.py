@@ -29,11 +29,14 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     startup.init_app(app, strict)
 
     from survey.home.views import bp as home_bp
+    from survey.posters.views import bp as posters_bp
     from survey.preview.views import bp as preview_bp
+    from survey.public.views import bp as public_bp
     from survey.service_points.views import bp as service_points_bp
     from survey.units.views import bp as units_bp
 
-    for blueprint in (auth.bp, home_bp, units_bp, service_points_bp, preview_bp):
+    for blueprint in (auth.bp, home_bp, units_bp, service_points_bp, preview_bp, posters_bp,
+                      public_bp):
         app.register_blueprint(blueprint)
 
     from survey import cli

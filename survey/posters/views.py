@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("posters", __name__, url_prefix="/posters")

@@ -1,0 +1,1 @@
+"""The citizen survey reached by QR code: anonymous, fast on 3G, works without JavaScript."""
