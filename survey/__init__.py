@@ -14,7 +14,7 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     database or a broken questionnaire. Under the `flask` command the app still loads, so that
     `db upgrade` and `questionnaires check` can run; the problem is then served as a 503 page.
     """
-    from survey import auth, db, errors, i18n, startup
+    from survey import auth, compression, db, errors, i18n, startup
     from survey.config import load_config
 
     app = Flask(__name__, instance_path=(config or {}).get("INSTANCE_PATH"))
@@ -26,6 +26,7 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    compression.init_app(app)
     startup.init_app(app, strict)
 
     from survey.home.views import bp as home_bp

@@ -26,6 +26,16 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_USER": 5,
     "LOGIN_MAX_FAILURES_PER_CLIENT": 20,
     "LOGIN_WINDOW_SECONDS": 900,
+    # Citizen (QR) survey integrity: per-client limits within a window, and when to flag.
+    "QR_CLIENT_WINDOW_SECONDS": 600,
+    "QR_BURST_FLAG_COUNT": 5,
+    "QR_RATE_LIMIT_COUNT": 20,
+    "QR_IDENTICAL_WINDOW_SECONDS": 300,
+    "QR_IDENTICAL_FLAG_COUNT": 10,
+    # Hashed client keys are wiped from responses after this many days (flask maintenance purge).
+    "CLIENT_KEY_RETENTION_DAYS": 2,
+    # Responses smaller than this are sent uncompressed (gzip would not pay for itself).
+    "COMPRESS_MIN_BYTES": 500,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

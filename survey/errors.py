@@ -1,5 +1,6 @@
 """Error pages in the user's language; never a bare 500 page or a stack trace."""
-from flask import render_template
+from flask import render_template, request
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -24,8 +25,12 @@ def _render(status: int, message=None):
 def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(_exc):
-        return _render(400, _l("This form has expired or was sent from elsewhere. "
-                               "Please reload the page and send it again."))
+        message = _l("This form has expired or was sent from elsewhere. "
+                     "Please reload the page and send it again.")
+        if request.blueprint == "public":
+            return render_template("public/problem.html", message=message, point=None,
+                                   lang=str(get_locale()), code="csrf"), 400
+        return _render(400, message)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

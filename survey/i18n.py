@@ -23,6 +23,9 @@ def select_locale() -> str:
     cookie = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
     if cookie in languages:
         return cookie
+    if request.blueprint == "public":
+        # A QR poster in Lai Châu opens in Vietnamese whatever the phone's setting; the switch is visible.
+        return current_app.config["DEFAULT_LOCALE"]
     return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LOCALE"]
 
 

@@ -30,6 +30,8 @@ class Response(SQLModel, table=True):
     questionnaire_version: int
     channel: str = Field(max_length=8)
     status: str = Field(default="submitted", max_length=12)
+    # The next page (section) to answer on the citizen survey; all pages done = len(sections).
+    current_page: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     service_point_id: int | None = Field(default=None, foreign_key="service_point.id", index=True)
     unit_id: int = Field(foreign_key="admin_unit.id", index=True)
     language: str = Field(default="vi", max_length=8)

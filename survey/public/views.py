@@ -1,3 +1,155 @@
-from flask import Blueprint
+"""The citizen survey: /q/<code> → one page per section → thanks. No account, no JavaScript needed."""
+import re
+import uuid
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+
+from survey.auth.access import public
+from survey.forms.builder import FIELD_PREFIX, form_class
+from survey.i18n_lazy import _l
+from survey.public import queries
+from survey.public.operations import Refusal, save_page
+from survey.startup import registry
 
 bp = Blueprint("public", __name__)
+RESPONSE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+HONEYPOT = "website"
+
+PROBLEMS = {
+    "survey.unknown_point": (404, _l("We could not find this service point. "
+                                     "Please check the code on the poster.")),
+    "survey.inactive": (410, _l("This service point is not collecting ratings at the moment. "
+                                "Thank you for your interest.")),
+    "survey.no_questionnaire": (404, _l("This service point has no survey yet.")),
+    "survey.bad_link": (404, _l("This link is not valid. Please scan the QR code again.")),
+    "survey.rate_limited": (429, _l("Many ratings were sent from this device in a short time. "
+                                    "Please try again later.")),
+    "survey.version_changed": (409, _l("This form has changed since you opened it. Please start again.")),
+    "survey.already_recorded": (409, _l("Your answers were already recorded. Thank you!")),
+    "survey.not_started": (409, _l("Please answer the form from the beginning.")),
+    "survey.dossier_rated": (409, _l("This dossier has already been rated. "
+                                     "Each dossier can be rated once. Thank you!")),
+}
+
+
+class Problem(Exception):
+    def __init__(self, code, point=None):
+        super().__init__(code)
+        self.code, self.point = code, point
+
+
+@bp.errorhandler(Problem)
+def show_problem(problem):
+    status, message = PROBLEMS[problem.code]
+    return render_template("public/problem.html", message=message, point=problem.point,
+                           lang=str(get_locale()), code=problem.code), status
+
+
+def _point_and_questionnaire(code, response=None):
+    point = queries.query_service_point(code)
+    if point is None:
+        raise Problem("survey.unknown_point")
+    if not point.active:
+        raise Problem("survey.inactive", point)
+    if response is not None:
+        questionnaire = registry().get(response.questionnaire_id, response.questionnaire_version)
+        if questionnaire is None or response.service_point_id != point.id:
+            raise Problem("survey.version_changed", point)
+        return point, questionnaire
+    questionnaire = queries.questionnaire_for(point)
+    if questionnaire is None:
+        raise Problem("survey.no_questionnaire", point)
+    return point, questionnaire
+
+
+def _language(questionnaire) -> str:
+    lang = str(get_locale())
+    return lang if lang in questionnaire.languages else questionnaire.languages[0]
+
+
+def _remember(point, response_uuid, finished):
+    progress = dict(session.get("progress", {}))
+    if finished:
+        progress.pop(point.code, None)
+    else:
+        progress[point.code] = response_uuid
+    session["progress"] = progress
+    session.permanent = True
+
+
+def _render(point, questionnaire, response_uuid, page, form, status=200):
+    lang = _language(questionnaire)
+    return render_template(
+        "public/page.html", point=point, questionnaire=questionnaire, lang=lang, form=form,
+        section=questionnaire.sections[page], page=page, pages=len(questionnaire.sections),
+        response_uuid=response_uuid, prefix=FIELD_PREFIX, honeypot=HONEYPOT,
+        recorded=page > questionnaire.complete_page), status
+
+
+@bp.route("/q/<code>")
+@public
+def start(code):
+    point, questionnaire = _point_and_questionnaire(code)
+    resumed = queries.query_response(session.get("progress", {}).get(point.code, ""))
+    if resumed is not None and resumed.service_point_id == point.id:
+        return redirect(url_for("public.answer_page", code=point.code, response_uuid=resumed.uuid,
+                                page=resumed.current_page))
+    dossier = request.args.get("hs", "")[:40]
+    form = form_class(questionnaire, _language(questionnaire), (questionnaire.sections[0].id,))(
+        formdata=None, data={FIELD_PREFIX + "dossier_code": dossier} if dossier else None)
+    return _render(point, questionnaire, str(uuid.uuid4()), 0, form)
+
+
+@bp.route("/q/<code>/<response_uuid>/<int:page>", methods=["GET", "POST"])
+@public
+def answer_page(code, response_uuid, page):
+    if not RESPONSE_ID.match(response_uuid):
+        raise Problem("survey.bad_link")
+    response = queries.query_response(response_uuid)
+    point, questionnaire = _point_and_questionnaire(code, response)
+    pages = len(questionnaire.sections)
+    if response is not None and response.current_page >= pages:
+        return redirect(url_for("public.thanks", code=point.code, response_uuid=response_uuid))
+    if request.method == "GET":
+        expected = response.current_page if response else 0
+        if page != expected:
+            return redirect(url_for("public.answer_page", code=point.code,
+                                    response_uuid=response_uuid, page=expected))
+    if page >= pages:
+        raise Problem("survey.bad_link", point)
+    section = questionnaire.sections[page]
+    form = form_class(questionnaire, _language(questionnaire), (section.id,))()
+    if request.method == "GET":
+        return _render(point, questionnaire, response_uuid, page, form)
+    if request.form.get("v") != str(questionnaire.version):
+        raise Problem("survey.version_changed", point)
+    skip = "skip" in request.form
+    if not form.validate_on_submit():
+        return _render(point, questionnaire, response_uuid, page, form, 400)
+    checked = form.check(earlier=queries.query_answers(response))
+    if not skip and not checked.ok:
+        return _render(point, questionnaire, response_uuid, page, form, 400)
+    try:
+        saved = save_page(questionnaire=questionnaire, service_point=point,
+                          response_uuid=response_uuid, page=page, checked=checked,
+                          language=_language(questionnaire), skip=skip,
+                          honeypot=bool(request.form.get(HONEYPOT, "").strip()))
+    except Refusal as refusal:
+        raise Problem(refusal.code, point) from None
+    finished = saved.current_page >= pages
+    _remember(point, response_uuid, finished)
+    if finished:
+        return redirect(url_for("public.thanks", code=point.code, response_uuid=response_uuid), 303)
+    return redirect(url_for("public.answer_page", code=point.code, response_uuid=response_uuid,
+                            page=saved.current_page), 303)
+
+
+@bp.route("/q/<code>/<response_uuid>/thanks")
+@public
+def thanks(code, response_uuid):
+    response = queries.query_response(response_uuid) if RESPONSE_ID.match(response_uuid) else None
+    point, questionnaire = _point_and_questionnaire(code, response) if response else (None, None)
+    if response is None or response.status != "submitted":
+        return redirect(url_for("public.start", code=code))
+    return render_template("public/thanks.html", point=point, lang=_language(questionnaire))

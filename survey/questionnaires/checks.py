@@ -33,6 +33,8 @@ def check(doc: QuestionnaireFile, file_name: str, supported_languages) -> list[Q
     _check_texts(doc, r)
     _check_choice_lists(doc, r)
     _check_items(doc, r)
+    if doc.complete_after is not None and doc.complete_after not in {s.id for s in doc.sections}:
+        r.add("complete_after", "sections.unknown_complete_after", doc.complete_after)
     _check_indices(doc, r)
     return r.errors
 

@@ -55,6 +55,8 @@ class Questionnaire:
     sections: tuple[Section, ...]
     indices: tuple[IndexDef, ...]
     source_file: str
+    # Index of the section (page) whose answers make a response count as given.
+    complete_page: int
     items: MappingProxyType = field(init=False)
 
     def __post_init__(self):

@@ -36,6 +36,7 @@ CODES = {
     "relevant.unknown_item": "the expression names an item that does not exist",
     "relevant.forward_reference": "the expression names an item that comes later (or itself)",
     "relevant.bad_value": "the expression compares a choice item with a value it does not have",
+    "sections.unknown_complete_after": "complete_after names no section of the questionnaire",
     "index.unknown_item": "an index names an item that does not exist",
     "index.not_scale": "an index item is not a single choice on a scale",
     "index.mixed_scales": "an index mixes scales of different lengths",

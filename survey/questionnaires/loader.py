@@ -182,6 +182,7 @@ def compile_file(doc: QuestionnaireFile, file_name: str) -> compiled.Questionnai
         id=doc.id, version=doc.version, title=doc.title, description=doc.description,
         languages=doc.languages, default_for=doc.default_for, sections=tuple(sections),
         indices=doc.indices, source_file=file_name,
+        complete_page=[s.id for s in doc.sections].index(doc.complete_after or doc.sections[-1].id),
     )
 
 

@@ -92,4 +92,7 @@ class QuestionnaireFile(_Strict):
     default_for: tuple[Literal[SERVICE_KINDS], ...] = ()  # type: ignore[valid-type]
     choice_lists: dict[StrictStr, ChoiceList] = Field(default_factory=dict)
     sections: tuple[Section, ...] = Field(min_length=1)
+    # The section after which a response counts as given (default: the last). Later sections
+    # are optional follow-ups: a one-tap desk rating counts even if the citizen stops there.
+    complete_after: StrictStr | None = None
     indices: tuple[IndexDef, ...] = ()

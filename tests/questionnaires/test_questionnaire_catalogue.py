@@ -245,6 +245,8 @@ sections:
     case("choices.unused_list", "x.v1.yaml:choice_lists.spare",
          swap("sections:", "  spare:\n    choices:\n      - {value: a, text: {vi: A, en: A}}\n"
               "sections:")),
+    case("sections.unknown_complete_after", "x.v1.yaml:complete_after",
+         swap("sections:", "complete_after: details\nsections:")),
     case("range.inverted", "x.v1.yaml:rating.age",
          VALID.replace("indices:", "      - id: age\n        type: number\n        min: 100\n"
                        "        max: 18\n        text: {vi: Tuổi, en: Age}\nindices:")),
