@@ -16,6 +16,18 @@ questionnaires_cli = AppGroup("questionnaires", help="Questionnaire definitions.
 users_cli = AppGroup("users", help="Staff accounts.")
 units_cli = AppGroup("units", help="Administrative units.")
 translate_cli = AppGroup("translate", help="Translation catalogues (pybabel).")
+maintenance_cli = AppGroup("maintenance", help="Routine upkeep (run daily from cron).")
+
+
+@maintenance_cli.command("purge-client-keys")
+@click.option("--days", type=int, default=None,
+              help="Keep keys this many days (default: CLIENT_KEY_RETENTION_DAYS).")
+def purge_client_keys_command(days):
+    """Wipe the hashed client keys of citizen responses older than the retention period."""
+    from survey.public.maintenance import purge_client_keys
+
+    days = current_app.config["CLIENT_KEY_RETENTION_DAYS"] if days is None else days
+    click.echo(f"Wiped the client key of {purge_client_keys(days)} response(s) older than {days} day(s).")
 
 
 @db_cli.command("upgrade")
@@ -122,6 +134,6 @@ def translate_compile():
 def init_app(app):
     from survey.demo.commands import demo_command
 
-    for group in (db_cli, questionnaires_cli, users_cli, units_cli, translate_cli):
+    for group in (db_cli, questionnaires_cli, users_cli, units_cli, translate_cli, maintenance_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)

@@ -243,3 +243,20 @@ def test_pages_are_compressed_and_small(client, points):
     assert len(page.data) < 30_000
     html = gzip.decompress(page.data).decode()
     assert not re.search(r'(src|href)="https?://', html)  # nothing fetched from elsewhere
+
+
+def test_client_keys_expire(app, runner, points):
+    for rating in ("3", "2"):
+        client = app.test_client()
+        _post_page(client, client.get("/q/MC-03595"), {"q_satisfaction": rating})
+    with app.app_context():
+        session = get_session()
+        old = _responses()[0]
+        old.started_at = old.started_at - timedelta(days=3)
+        session.add(old)
+        session.commit()
+    result = runner.invoke(args=["maintenance", "purge-client-keys"])
+    assert result.exit_code == 0 and "1 response" in result.output
+    with app.app_context():
+        keys = [r.client_key for r in _responses()]
+    assert keys[0] is None and keys[1] is not None
