@@ -40,8 +40,12 @@ def recent_by_client(session, key: str, now) -> int:
     return session.exec(stmt).one()
 
 
-def rate_limited(session, key: str, now) -> bool:
-    return recent_by_client(session, key, now) >= current_app.config["QR_RATE_LIMIT_COUNT"]
+def rate_limit() -> int:
+    return current_app.config["QR_RATE_LIMIT_COUNT"]
+
+
+def add_flag(flags: str, flag: str) -> str:
+    return ";".join(sorted({*filter(None, flags.split(";")), flag}))
 
 
 def _headline(questionnaire):
@@ -61,18 +65,21 @@ def _identical_top_run(session, response, questionnaire, values, now) -> bool:
     stmt = (select(func.count()).select_from(Response)
             .join(Answer, Answer.response_id == Response.id)
             .where(Response.service_point_id == response.service_point_id,
-                   Response.submitted_at >= since, Response.id != response.id,
+                   Response.submitted_at >= since, Response.uuid != response.uuid,
                    Answer.item_id == item.id, Answer.value == top))
     return session.exec(stmt).one() + 1 >= current_app.config["QR_IDENTICAL_FLAG_COUNT"]
 
 
-def flags_for(session, response, questionnaire, service_point, values, now, honeypot: bool):
-    """The integrity flags of a response at the moment it comes to count."""
+def flags_for(session, response, questionnaire, service_point, values, now, honeypot: bool,
+              client_count: int):
+    """The integrity flags of a response at the moment it comes to count.
+
+    `client_count` is how many responses this client started within the window, this one included.
+    """
     flags = set(filter(None, response.flags.split(";")))
     if honeypot:
         flags.add(FLAG_HONEYPOT)
-    if response.client_key and recent_by_client(session, response.client_key, now) >= \
-            current_app.config["QR_BURST_FLAG_COUNT"]:
+    if client_count >= current_app.config["QR_BURST_FLAG_COUNT"]:
         flags.add(FLAG_BURST)
     if _identical_top_run(session, response, questionnaire, values, now):
         flags.add(FLAG_IDENTICAL_TOP)

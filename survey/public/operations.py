@@ -30,17 +30,22 @@ def _dossier_taken(session, service_point_id, dossier_code, response_id) -> bool
     return any(found != response_id for found in session.exec(stmt).all())
 
 
-def save_page(*, questionnaire, service_point, response_uuid, page, checked, language,
+def save_page(*, questionnaire, service_point, response, response_uuid, page, checked, language,
               honeypot=False, skip=False) -> Response:
-    """Store the answers of `page` (or skip an optional page); raise Refusal if it cannot be."""
+    """Store the answers of `page` (or skip an optional page); raise Refusal if it cannot be.
+
+    `response` is the stored response with this id, or None before its first page.
+    """
     session, now, dossier = get_session(), utcnow(), None
     try:
-        response = session.exec(select(Response).where(Response.uuid == response_uuid)).first()
-        if response is None:
+        new = response is None
+        recent = 0
+        if new:
             if page != 0:
                 raise Refusal("survey.not_started")
             key = integrity.client_key(now)
-            if integrity.rate_limited(session, key, now):
+            recent = integrity.recent_by_client(session, key, now)
+            if recent >= integrity.rate_limit():
                 raise Refusal("survey.rate_limited")
             response = Response(
                 uuid=response_uuid, questionnaire_id=questionnaire.id,
@@ -52,28 +57,26 @@ def save_page(*, questionnaire, service_point, response_uuid, page, checked, lan
             raise Refusal("survey.version_changed")
         if page != response.current_page:
             # A replayed or out-of-order page: what was stored stays as it is.
-            raise Refusal("survey.already_recorded" if page < response.current_page else "survey.not_started")
+            raise Refusal("survey.already_recorded" if page < response.current_page
+                          else "survey.not_started")
         if skip and page <= questionnaire.complete_page:
             raise Refusal("survey.not_started")
         dossier = checked.values.get(DOSSIER_ITEM)
         if dossier and _dossier_taken(session, service_point.id, dossier, response.id):
             raise Refusal("survey.dossier_rated")
         response.dossier_code = dossier or response.dossier_code
-        response.current_page = page + 1
-        session.add(response)
-        session.flush()
-        if not skip:
-            _replace_answers(session, response, questionnaire.sections[page], checked)
+        finished = skip or page + 1 == len(questionnaire.sections)
+        response.current_page = len(questionnaire.sections) if finished else page + 1
         if page == questionnaire.complete_page:
             response.status, response.submitted_at = "submitted", now
             response.flags = integrity.flags_for(session, response, questionnaire, service_point,
-                                                 checked.values, now, honeypot)
+                                                 checked.values, now, honeypot, recent + new)
         elif honeypot:
-            response.flags = ";".join(sorted({*filter(None, response.flags.split(";")),
-                                              integrity.FLAG_HONEYPOT}))
-        if skip or page + 1 == len(questionnaire.sections):
-            response.current_page = len(questionnaire.sections)
+            response.flags = integrity.add_flag(response.flags, integrity.FLAG_HONEYPOT)
         session.add(response)
+        session.flush()
+        if not skip:
+            _replace_answers(session, response, questionnaire.sections[page], checked, new)
         session.commit()
         return response
     except IntegrityError:
@@ -85,10 +88,11 @@ def save_page(*, questionnaire, service_point, response_uuid, page, checked, lan
         raise
 
 
-def _replace_answers(session, response, section, checked):
+def _replace_answers(session, response, section, checked, new):
     item_ids = [item.id for item in section.items]
-    session.exec(delete(Answer).where(Answer.response_id == response.id,
-                                      Answer.item_id.in_(item_ids)))
+    if not new:
+        session.exec(delete(Answer).where(Answer.response_id == response.id,
+                                          Answer.item_id.in_(item_ids)))
     session.add_all(Answer(response_id=response.id, item_id=item_id, value=value,
                            value_num=checked.numbers.get(item_id))
                     for item_id, value in checked.values.items() if item_id in item_ids)

@@ -91,7 +91,8 @@ def _render(point, questionnaire, response_uuid, page, form, status=200):
 @public
 def start(code):
     point, questionnaire = _point_and_questionnaire(code)
-    resumed = queries.query_response(session.get("progress", {}).get(point.code, ""))
+    resumed_uuid = session.get("progress", {}).get(point.code)
+    resumed = queries.query_response(resumed_uuid) if resumed_uuid else None
     if resumed is not None and resumed.service_point_id == point.id:
         return redirect(url_for("public.answer_page", code=point.code, response_uuid=resumed.uuid,
                                 page=resumed.current_page))
@@ -131,7 +132,7 @@ def answer_page(code, response_uuid, page):
     if not skip and not checked.ok:
         return _render(point, questionnaire, response_uuid, page, form, 400)
     try:
-        saved = save_page(questionnaire=questionnaire, service_point=point,
+        saved = save_page(questionnaire=questionnaire, service_point=point, response=response,
                           response_uuid=response_uuid, page=page, checked=checked,
                           language=_language(questionnaire), skip=skip,
                           honeypot=bool(request.form.get(HONEYPOT, "").strip()))
