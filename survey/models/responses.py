@@ -5,7 +5,7 @@ expiring client key for integrity checks; paper responses carry the paper form n
 """
 from datetime import datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from survey.models.base import one_of, utcnow
@@ -21,6 +21,10 @@ class Response(SQLModel, table=True):
         UniqueConstraint("service_point_id", "dossier_code", name="uq_response_dossier"),
         one_of("channel", CHANNELS, "ck_response_channel"),
         one_of("status", RESPONSE_STATUSES, "ck_response_status"),
+        # The integrity checks run on every citizen submission: per-client counts, and runs of
+        # ratings at one desk; without these each submission would scan the whole table.
+        Index("ix_response_client_recent", "client_key", "started_at"),
+        Index("ix_response_point_recent", "service_point_id", "submitted_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

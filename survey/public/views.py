@@ -9,6 +9,7 @@ from survey.auth.access import public
 from survey.forms.builder import FIELD_PREFIX, form_class
 from survey.i18n_lazy import _l
 from survey.public import queries
+from survey.public.faces import FACES
 from survey.public.operations import Refusal, save_page
 from survey.startup import registry
 
@@ -78,12 +79,11 @@ def _remember(point, response_uuid, finished):
     session.permanent = True
 
 
-def _render(point, questionnaire, response_uuid, page, form, status=200):
-    lang = _language(questionnaire)
+def _render(point, questionnaire, lang, response_uuid, page, form, status=200):
     return render_template(
         "public/page.html", point=point, questionnaire=questionnaire, lang=lang, form=form,
         section=questionnaire.sections[page], page=page, pages=len(questionnaire.sections),
-        response_uuid=response_uuid, prefix=FIELD_PREFIX, honeypot=HONEYPOT,
+        response_uuid=response_uuid, prefix=FIELD_PREFIX, honeypot=HONEYPOT, faces=FACES,
         recorded=page > questionnaire.complete_page), status
 
 
@@ -96,10 +96,10 @@ def start(code):
     if resumed is not None and resumed.service_point_id == point.id:
         return redirect(url_for("public.answer_page", code=point.code, response_uuid=resumed.uuid,
                                 page=resumed.current_page))
-    dossier = request.args.get("hs", "")[:40]
-    form = form_class(questionnaire, _language(questionnaire), (questionnaire.sections[0].id,))(
+    dossier, lang = request.args.get("hs", "")[:40], _language(questionnaire)
+    form = form_class(questionnaire, lang, (questionnaire.sections[0].id,))(
         formdata=None, data={FIELD_PREFIX + "dossier_code": dossier} if dossier else None)
-    return _render(point, questionnaire, str(uuid.uuid4()), 0, form)
+    return _render(point, questionnaire, lang, str(uuid.uuid4()), 0, form)
 
 
 @bp.route("/q/<code>/<response_uuid>/<int:page>", methods=["GET", "POST"])
@@ -119,22 +119,22 @@ def answer_page(code, response_uuid, page):
                                     response_uuid=response_uuid, page=expected))
     if page >= pages:
         raise Problem("survey.bad_link", point)
-    section = questionnaire.sections[page]
-    form = form_class(questionnaire, _language(questionnaire), (section.id,))()
+    section, lang = questionnaire.sections[page], _language(questionnaire)
+    form = form_class(questionnaire, lang, (section.id,))()
     if request.method == "GET":
-        return _render(point, questionnaire, response_uuid, page, form)
+        return _render(point, questionnaire, lang, response_uuid, page, form)
     if request.form.get("v") != str(questionnaire.version):
         raise Problem("survey.version_changed", point)
     skip = "skip" in request.form
     if not form.validate_on_submit():
-        return _render(point, questionnaire, response_uuid, page, form, 400)
+        return _render(point, questionnaire, lang, response_uuid, page, form, 400)
     checked = form.check(earlier=queries.query_answers(response))
     if not skip and not checked.ok:
-        return _render(point, questionnaire, response_uuid, page, form, 400)
+        return _render(point, questionnaire, lang, response_uuid, page, form, 400)
     try:
         saved = save_page(questionnaire=questionnaire, service_point=point, response=response,
                           response_uuid=response_uuid, page=page, checked=checked,
-                          language=_language(questionnaire), skip=skip,
+                          language=lang, skip=skip,
                           honeypot=bool(request.form.get(HONEYPOT, "").strip()))
     except Refusal as refusal:
         raise Problem(refusal.code, point) from None
