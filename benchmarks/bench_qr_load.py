@@ -151,7 +151,9 @@ def count_rows(url):
 
 def percentile(values, p):
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def report_wrk(url, port, codes, options):
@@ -237,8 +239,8 @@ def main():
               f"{sorted({str(r[2]) for r in refused}) if refused else ''}")
         print(f"POST latency ms: p50 {percentile(posts, 50):.1f}  p95 {percentile(posts, 95):.1f}  "
               f"p99 {percentile(posts, 99):.1f}  max {max(posts, default=float('nan')):.1f}")
-        print(f"GET  latency ms: p50 {percentile(gets, 50):.1f}  p95 {percentile(gets, 95):.1f}  "
-              f"p99 {percentile(gets, 99):.1f}")
+        print(f"GET  latency ms: p50 {percentile(gets, 50):.1f}  "
+              f"p95 {percentile(gets, 95):.1f}  p99 {percentile(gets, 99):.1f}")
         print(f"whole citizen (GET+POST) ms: p50 {percentile(flows, 50):.1f}  p99 {percentile(flows, 99):.1f}")
         print(f"rows in database {rows}; accepted but not stored (lost) {lost}")
         target = len(accepted) / elapsed >= 300 and percentile(posts, 99) <= 250 and lost == 0
