@@ -241,7 +241,8 @@ def main():
               f"p99 {percentile(posts, 99):.1f}  max {max(posts, default=float('nan')):.1f}")
         print(f"GET  latency ms: p50 {percentile(gets, 50):.1f}  "
               f"p95 {percentile(gets, 95):.1f}  p99 {percentile(gets, 99):.1f}")
-        print(f"whole citizen (GET+POST) ms: p50 {percentile(flows, 50):.1f}  p99 {percentile(flows, 99):.1f}")
+        print(f"whole citizen (GET+POST) ms: p50 {percentile(flows, 50):.1f}  "
+              f"p99 {percentile(flows, 99):.1f}")
         print(f"rows in database {rows}; accepted but not stored (lost) {lost}")
         target = len(accepted) / elapsed >= 300 and percentile(posts, 99) <= 250 and lost == 0
         print(f"target >= 300/s, POST p99 <= 250 ms, zero lost: {'met' if target else 'NOT met'}")
