@@ -79,11 +79,25 @@ def _remember(point, response_uuid, finished):
     session.permanent = True
 
 
-def _render(point, questionnaire, lang, response_uuid, page, form, status=200):
+def _not_asked(section, earlier):
+    """Items whose skip logic rests on earlier pages alone and says no: left off the page.
+
+    Conditions on the same page cannot be judged without JavaScript; those items stay, with
+    a hint, and the server drops their answers if they do not apply.
+    """
+    on_page = {item.id for item in section.items}
+    return {item.id for item in section.items
+            if item.condition is not None and not on_page & set(item.condition.references)
+            and not item.condition.holds(earlier)}
+
+
+def _render(point, questionnaire, lang, response, response_uuid, page, form, status=200):
+    section = questionnaire.sections[page]
     return render_template(
         "public/page.html", point=point, questionnaire=questionnaire, lang=lang, form=form,
-        section=questionnaire.sections[page], page=page, pages=len(questionnaire.sections),
+        section=section, page=page, pages=len(questionnaire.sections),
         response_uuid=response_uuid, prefix=FIELD_PREFIX, honeypot=HONEYPOT, faces=FACES,
+        not_asked=_not_asked(section, queries.query_answers(response)) if response else set(),
         recorded=page > questionnaire.complete_page), status
 
 
@@ -99,7 +113,7 @@ def start(code):
     dossier, lang = request.args.get("hs", "")[:40], _language(questionnaire)
     form = form_class(questionnaire, lang, (questionnaire.sections[0].id,))(
         formdata=None, data={FIELD_PREFIX + "dossier_code": dossier} if dossier else None)
-    return _render(point, questionnaire, lang, str(uuid.uuid4()), 0, form)
+    return _render(point, questionnaire, lang, None, str(uuid.uuid4()), 0, form)
 
 
 @bp.route("/q/<code>/<response_uuid>/<int:page>", methods=["GET", "POST"])
@@ -122,15 +136,15 @@ def answer_page(code, response_uuid, page):
     section, lang = questionnaire.sections[page], _language(questionnaire)
     form = form_class(questionnaire, lang, (section.id,))()
     if request.method == "GET":
-        return _render(point, questionnaire, lang, response_uuid, page, form)
+        return _render(point, questionnaire, lang, response, response_uuid, page, form)
     if request.form.get("v") != str(questionnaire.version):
         raise Problem("survey.version_changed", point)
     skip = "skip" in request.form
     if not form.validate_on_submit():
-        return _render(point, questionnaire, lang, response_uuid, page, form, 400)
+        return _render(point, questionnaire, lang, response, response_uuid, page, form, 400)
     checked = form.check(earlier=queries.query_answers(response))
     if not skip and not checked.ok:
-        return _render(point, questionnaire, lang, response_uuid, page, form, 400)
+        return _render(point, questionnaire, lang, response, response_uuid, page, form, 400)
     try:
         saved = save_page(questionnaire=questionnaire, service_point=point, response=response,
                           response_uuid=response_uuid, page=page, checked=checked,

@@ -260,3 +260,11 @@ def test_client_keys_expire(app, runner, points):
     with app.app_context():
         keys = [r.client_key for r in _responses()]
     assert keys[0] is None and keys[1] is not None
+
+
+@pytest.mark.parametrize("rating, asked", [("3", False), ("1", True)])
+def test_follow_ups_that_do_not_apply_are_not_asked(client, points, rating, asked):
+    rated = _post_page(client, client.get("/q/MC-03595"), {"q_satisfaction": rating})
+    follow = _soup(client.get(rated.location))
+    assert (follow.select_one("#item-reason_dissatisfied") is not None) == asked
+    assert follow.select_one("#item-comment") is not None
