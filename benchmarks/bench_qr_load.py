@@ -164,8 +164,8 @@ def report_wrk(url, port, codes, options):
     rows = count_rows(url)
     in_flight = rows - accepted
     lost = max(0, -in_flight)
-    print(f"database: {url.split(':')[0]}; gunicorn sync workers: {options.workers}; "
-          f"client: wrk, {options.connections} concurrent citizens (GET form + POST rating each)")
+    print(f"database: {url.split(':')[0]}; gunicorn workers: {options.workers} x "
+          f"{options.threads_per_worker} thread(s); client: wrk, {options.connections} concurrent citizens (GET form + POST rating each)")
     print(f"duration {options.seconds:.0f} s; submissions accepted {accepted} "
           f"({accepted / options.seconds:.0f}/s); refused or failed {refused}; "
           f"socket errors {figures['errors']}")
@@ -190,6 +190,8 @@ def main():
     parser.add_argument("--processes", type=int, default=2, help="python client")
     parser.add_argument("--threads", type=int, default=12, help="python client, per process")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads-per-worker", type=int, default=1,
+                        help="gunicorn gthread threads per worker (1: sync workers)")
     options = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-qr-"))
@@ -207,6 +209,7 @@ def main():
         env = {**os.environ, "SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "bench-secret"}
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", str(options.workers), "-b", f"127.0.0.1:{port}",
+             "--threads", str(options.threads_per_worker),
              "--worker-tmp-dir", "/dev/shm", "--log-level", "warning", "wsgi:app"],
             cwd=ROOT, env=env, start_new_session=True)
         for _ in range(100):

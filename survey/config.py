@@ -32,6 +32,9 @@ DEFAULTS = {
     "QR_RATE_LIMIT_COUNT": 20,
     "QR_IDENTICAL_WINDOW_SECONDS": 300,
     "QR_IDENTICAL_FLAG_COUNT": 10,
+    # How long a worker may reuse what it read of a service point (the QR hot path reads it on
+    # every request); an admin's change reaches citizens within this many seconds.
+    "SERVICE_POINT_CACHE_SECONDS": 30,
     # Hashed client keys are wiped from responses after this many days (flask maintenance purge).
     "CLIENT_KEY_RETENTION_DAYS": 2,
     # Responses smaller than this are sent uncompressed (gzip would not pay for itself).

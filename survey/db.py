@@ -34,7 +34,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip on every request. A connection broken by a server
+    # restart fails one request and is then replaced; recycling bounds a connection's age.
+    return create_engine(url, echo=echo, pool_recycle=1800)
 
 
 def init_app(app):

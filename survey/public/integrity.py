@@ -6,11 +6,12 @@ and the raw address is never stored. Suspicious responses are flagged, never dro
 """
 import hashlib
 import hmac
+from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request
-from sqlalchemy import func
+from sqlalchemy import func, literal
 from sqlmodel import select
 
 from survey.models import Answer, Response
@@ -33,17 +34,45 @@ def client_key(now) -> str:
     return hmac.new(salt, who, hashlib.sha256).hexdigest()
 
 
-def _count_up_to(session, rows, cap: int) -> int:
-    """Count the rows of a query, stopping at `cap`: the checks only ask "at least N?", and a
-    busy desk must not make every submission count its whole window."""
-    return session.exec(select(func.count()).select_from(rows.limit(cap).subquery())).one()
+@dataclass(frozen=True)
+class WindowCounts:
+    """What the integrity checks need to know of the recent past, read in one statement."""
+
+    client: int    # responses this client started within its window (up to the rate limit)
+    desk_top: int  # other top ratings at this desk within its window (up to the flag threshold)
 
 
-def recent_by_client(session, key: str, now) -> int:
-    """Responses this client started within the window, counted up to the rate limit."""
-    since = now - timedelta(seconds=current_app.config["QR_CLIENT_WINDOW_SECONDS"])
-    rows = select(Response.id).where(Response.client_key == key, Response.started_at >= since)
-    return _count_up_to(session, rows, rate_limit())
+def _capped_count(rows, cap: int):
+    # The checks only ask "at least N?": a busy desk must not make each rating count its window.
+    return select(func.count()).select_from(rows.limit(cap).subquery()).scalar_subquery()
+
+
+def top_rating(questionnaire, values):
+    """(item id, top value) when this response gives the top rating on the headline item
+    (the first scale item of the page that makes a response count, e.g. the desk's faces)."""
+    section = questionnaire.sections[questionnaire.complete_page]
+    item = next((i for i in section.items if i.scale_points), None)
+    if item is None or values.get(item.id) != str(item.scale_points):
+        return None
+    return item.id, str(item.scale_points)
+
+
+def window_counts(session, *, client_key, service_point_id, response_uuid, top, now) -> WindowCounts:
+    config = current_app.config
+    client_since = now - timedelta(seconds=config["QR_CLIENT_WINDOW_SECONDS"])
+    client = _capped_count(select(Response.id).where(
+        Response.client_key == client_key, Response.started_at >= client_since), rate_limit())
+    desk = literal(0)
+    if top is not None and service_point_id is not None:
+        desk_since = now - timedelta(seconds=config["QR_IDENTICAL_WINDOW_SECONDS"])
+        desk = _capped_count(
+            select(Response.id).join(Answer, Answer.response_id == Response.id)
+            .where(Response.service_point_id == service_point_id, Response.submitted_at >= desk_since,
+                   Response.uuid != response_uuid, Answer.item_id == top[0], Answer.value == top[1])
+            .order_by(Response.submitted_at.desc()),
+            config["QR_IDENTICAL_FLAG_COUNT"])
+    found = session.exec(select(client, desk)).one()
+    return WindowCounts(found[0], found[1])
 
 
 def rate_limit() -> int:
@@ -54,42 +83,16 @@ def add_flag(flags: str, flag: str) -> str:
     return ";".join(sorted({*filter(None, flags.split(";")), flag}))
 
 
-def _headline(questionnaire):
-    """The first scale item of the page that makes a response count (the desk's faces)."""
-    section = questionnaire.sections[questionnaire.complete_page]
-    return next((i for i in section.items if i.scale_points), None)
-
-
-def _identical_top_run(session, response, questionnaire, values, now) -> bool:
-    item = _headline(questionnaire)
-    if item is None or response.service_point_id is None:
-        return False
-    top = str(item.scale_points)
-    if values.get(item.id) != top:
-        return False
-    since = now - timedelta(seconds=current_app.config["QR_IDENTICAL_WINDOW_SECONDS"])
-    threshold = current_app.config["QR_IDENTICAL_FLAG_COUNT"]
-    rows = (select(Response.id).join(Answer, Answer.response_id == Response.id)
-            .where(Response.service_point_id == response.service_point_id,
-                   Response.submitted_at >= since, Response.uuid != response.uuid,
-                   Answer.item_id == item.id, Answer.value == top)
-            .order_by(Response.submitted_at.desc()))
-    return _count_up_to(session, rows, threshold) + 1 >= threshold
-
-
-def flags_for(session, response, questionnaire, service_point, values, now, honeypot: bool,
-              client_count: int):
-    """The integrity flags of a response at the moment it comes to count.
-
-    `client_count` is how many responses this client started within the window, this one included.
-    """
-    flags = set(filter(None, response.flags.split(";")))
+def flags_for(flags: str, service_point, now, honeypot: bool, counts: WindowCounts, top, new: bool):
+    """The integrity flags of a response at the moment it comes to count."""
+    found = set(filter(None, flags.split(";")))
+    config = current_app.config
     if honeypot:
-        flags.add(FLAG_HONEYPOT)
-    if client_count >= current_app.config["QR_BURST_FLAG_COUNT"]:
-        flags.add(FLAG_BURST)
-    if _identical_top_run(session, response, questionnaire, values, now):
-        flags.add(FLAG_IDENTICAL_TOP)
+        found.add(FLAG_HONEYPOT)
+    if counts.client + new >= config["QR_BURST_FLAG_COUNT"]:
+        found.add(FLAG_BURST)
+    if top is not None and counts.desk_top + 1 >= config["QR_IDENTICAL_FLAG_COUNT"]:
+        found.add(FLAG_IDENTICAL_TOP)
     if is_open(service_point.opening_hours, local_now(now).replace(tzinfo=None)) is False:
-        flags.add(FLAG_OUTSIDE_HOURS)
-    return ";".join(sorted(flags))
+        found.add(FLAG_OUTSIDE_HOURS)
+    return ";".join(sorted(found))

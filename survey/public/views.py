@@ -121,7 +121,11 @@ def start(code):
 def answer_page(code, response_uuid, page):
     if not RESPONSE_ID.match(response_uuid):
         raise Problem("survey.bad_link")
-    response = queries.query_response(response_uuid)
+    # A first page sent from a form this browser has not saved yet is new: no need to look it
+    # up (a replay from elsewhere still meets the unique response id when it is stored).
+    fresh = (request.method == "POST" and page == 0
+             and response_uuid not in session.get("progress", {}).values())
+    response = None if fresh else queries.query_response(response_uuid)
     point, questionnaire = _point_and_questionnaire(code, response)
     pages = len(questionnaire.sections)
     if response is not None and response.current_page >= pages:
