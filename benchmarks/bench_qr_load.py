@@ -165,7 +165,8 @@ def report_wrk(url, port, codes, options):
     in_flight = rows - accepted
     lost = max(0, -in_flight)
     print(f"database: {url.split(':')[0]}; gunicorn workers: {options.workers} x "
-          f"{options.threads_per_worker} thread(s); client: wrk, {options.connections} concurrent citizens (GET form + POST rating each)")
+          f"{options.threads_per_worker} thread(s); "
+          f"client: wrk, {options.connections} concurrent citizens (GET form + POST rating each)")
     print(f"duration {options.seconds:.0f} s; submissions accepted {accepted} "
           f"({accepted / options.seconds:.0f}/s); refused or failed {refused}; "
           f"socket errors {figures['errors']}")
