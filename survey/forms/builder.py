@@ -14,6 +14,11 @@ FIELD_PREFIX = "q_"
 
 
 class QuestionnaireForm(BaseForm):
+    class Meta:
+        # CSRFProtect already checks every POST before the view runs; checking the same token
+        # again here would only cost time on the busiest page (templates use csrf_token()).
+        csrf = False
+
     questionnaire = None
     item_ids: tuple[str, ...] = ()
 

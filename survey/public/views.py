@@ -69,14 +69,18 @@ def _language(questionnaire) -> str:
     return lang if lang in questionnaire.languages else questionnaire.languages[0]
 
 
-def _remember(point, response_uuid, finished):
-    progress = dict(session.get("progress", {}))
-    if finished:
-        progress.pop(point.code, None)
-    else:
-        progress[point.code] = response_uuid
-    session["progress"] = progress
-    session.permanent = True
+def _remember(point, response_uuid, counted):
+    """Keep the place of a response that does not count yet; forget it once it counts.
+
+    A counted desk rating is not resumed: the same citizen at the same desk tomorrow starts a
+    new rating. The session cookie is rewritten only when something changes.
+    """
+    progress = session.get("progress", {})
+    if counted and point.code in progress:
+        session["progress"] = {k: v for k, v in progress.items() if k != point.code}
+    elif not counted and progress.get(point.code) != response_uuid:
+        session["progress"] = {**progress, point.code: response_uuid}
+        session.permanent = True
 
 
 def _not_asked(section, earlier):
@@ -157,7 +161,7 @@ def answer_page(code, response_uuid, page):
     except Refusal as refusal:
         raise Problem(refusal.code, point) from None
     finished = saved.current_page >= pages
-    _remember(point, response_uuid, finished)
+    _remember(point, response_uuid, counted=saved.status == "submitted")
     if finished:
         return redirect(url_for("public.thanks", code=point.code, response_uuid=response_uuid), 303)
     return redirect(url_for("public.answer_page", code=point.code, response_uuid=response_uuid,

@@ -268,3 +268,12 @@ def test_follow_ups_that_do_not_apply_are_not_asked(client, points, rating, aske
     follow = _soup(client.get(rated.location))
     assert (follow.select_one("#item-reason_dissatisfied") is not None) == asked
     assert follow.select_one("#item-comment") is not None
+
+
+def test_a_counted_desk_rating_is_not_resumed(client, points):
+    """The same citizen back at the desk later gets a new rating form, not old follow-ups."""
+    rated = _post_page(client, client.get("/q/MC-03595"), {"q_satisfaction": "3"})
+    assert rated.status_code == 303
+    again = client.get("/q/MC-03595")
+    assert again.status_code == 200 and _soup(again).select_one(".faces")
+    assert _form_of(again)[0] != _form_of(client.get(rated.location))[0]
