@@ -1,13 +1,13 @@
 """Writes for accounts: create users, check a sign-in with throttling."""
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.auth.queries import query_recent_failures, query_user_by_name
+from survey.client_key import client_key
 from survey.db import transaction
 from survey.models import LoginAttempt, User
 from survey.models.base import utcnow
@@ -46,13 +46,6 @@ def create_user(username: str, password: str, role: str, display_name: str = "")
     return user
 
 
-def client_key() -> str:
-    """A keyed hash of the client's address and browser: lets us throttle without storing the IP."""
-    raw = f"{request.remote_addr}|{request.user_agent.string}"
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hashlib.blake2b(raw.encode(), key=secret[:64], digest_size=32).hexdigest()
-
-
 @dataclass(frozen=True)
 class SignIn:
     user: User | None
@@ -62,7 +55,7 @@ class SignIn:
 def authenticate(username: str, password: str) -> SignIn:
     """Check the credentials unless this user or client failed too often recently; log the attempt."""
     config = current_app.config
-    username, key = normalise_username(username)[:64], client_key()
+    username, key = normalise_username(username)[:64], client_key(utcnow())
     window = config["LOGIN_WINDOW_SECONDS"]
     if (
         query_recent_failures(window, username=username) >= config["LOGIN_MAX_FAILURES_PER_USER"]

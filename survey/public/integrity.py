@@ -1,19 +1,14 @@
-"""Integrity without accounts: a daily-rotating client key, rate limits, and flags.
-
-The client key is an HMAC of the address and browser under a salt derived from the secret key
-and the local date: within a day it links one client's submissions; across days it does not,
-and the raw address is never stored. Suspicious responses are flagged, never dropped.
+"""Integrity without accounts: rate limits and flags on the daily-rotating client key
+(survey.client_key). Suspicious responses are flagged, never dropped.
 """
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app, request
+from flask import current_app
 from sqlalchemy import func, literal
 from sqlmodel import select
 
+from survey.client_key import local_now
 from survey.models import Answer, Response
 from survey.service_points.hours import is_open
 
@@ -21,17 +16,6 @@ FLAG_BURST = "burst"
 FLAG_IDENTICAL_TOP = "identical_top"
 FLAG_OUTSIDE_HOURS = "outside_hours"
 FLAG_HONEYPOT = "honeypot"
-
-
-def local_now(now):
-    return now.astimezone(ZoneInfo(current_app.config["DEFAULT_TIMEZONE"]))
-
-
-def client_key(now) -> str:
-    secret = current_app.config["SECRET_KEY"].encode()
-    salt = hmac.new(secret, f"client-key:{local_now(now).date()}".encode(), hashlib.sha256).digest()
-    who = f"{request.remote_addr}|{request.user_agent.string}".encode()
-    return hmac.new(salt, who, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)

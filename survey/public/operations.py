@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import delete, insert, select
 
+from survey.client_key import client_key
 from survey.db import get_session
 from survey.models import Answer, Response
 from survey.models.base import utcnow
@@ -52,7 +53,7 @@ def save_page(*, questionnaire, service_point, response, response_uuid, page, ch
             raise Refusal("survey.already_recorded" if page < current else "survey.not_started")
         if skip and page <= questionnaire.complete_page:
             raise Refusal("survey.not_started")
-        key = integrity.client_key(now) if new else response.client_key
+        key = client_key(now) if new else response.client_key
         completes = page == questionnaire.complete_page
         top = integrity.top_rating(questionnaire, checked.values) if completes else None
         counts = None
