@@ -3,6 +3,7 @@ from survey.models.responses import Answer, Response
 from survey.models.service_points import ServicePoint
 from survey.models.units import AdminUnit, UnitPopulation, UnitSuccession
 from survey.models.users import LoginAttempt, User, UserUnit
+from survey.models.waves import Wave
 
 __all__ = [
     "AdminUnit",
@@ -14,4 +15,5 @@ __all__ = [
     "UnitSuccession",
     "User",
     "UserUnit",
+    "Wave",
 ]

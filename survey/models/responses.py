@@ -12,6 +12,9 @@ from survey.models.base import one_of, utcnow
 
 CHANNELS = ("qr", "paper")
 RESPONSE_STATUSES = ("in_progress", "submitted")
+# Paper forms only (NULL for QR): keyed once, keyed twice and matching (or resolved by a
+# supervisor), or keyed twice with differences still to resolve.
+VERIFICATION_STATES = ("unverified", "verified", "conflict")
 
 
 class Response(SQLModel, table=True):
@@ -19,6 +22,9 @@ class Response(SQLModel, table=True):
     __table_args__ = (
         # One rating per dossier per service point; NULL dossier codes never collide.
         UniqueConstraint("service_point_id", "dossier_code", name="uq_response_dossier"),
+        # A paper form number names one paper form within a wave; NULLs (QR) never collide.
+        UniqueConstraint("wave_id", "paper_form_number", name="uq_response_paper_form"),
+        one_of("verification", VERIFICATION_STATES, "ck_response_verification"),
         one_of("channel", CHANNELS, "ck_response_channel"),
         one_of("status", RESPONSE_STATUSES, "ck_response_status"),
         # The integrity checks run on every citizen submission: per-client counts, and runs of
@@ -43,6 +49,10 @@ class Response(SQLModel, table=True):
     submitted_at: datetime | None = Field(default=None, index=True)
     dossier_code: str | None = Field(default=None, max_length=40)
     paper_form_number: str | None = Field(default=None, max_length=40)
+    # Set for paper forms (from their batch); QR responses belong to the waves whose
+    # questionnaire and period they match.
+    wave_id: int | None = Field(default=None, foreign_key="wave.id", index=True)
+    verification: str | None = Field(default=None, max_length=12)
     client_key: str | None = Field(default=None, max_length=64)
     # ';'-separated integrity flag codes; flagged responses are kept, never silently deleted.
     flags: str = Field(default="", max_length=200)
