@@ -1,6 +1,8 @@
 """The `flask` command groups: db, questionnaires, users, units, translate, demo."""
+import fcntl
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -110,15 +112,65 @@ def _pybabel(*args):
                    check=True, cwd=PROJECT_ROOT)
 
 
+@contextmanager
+def _catalogue_lock():
+    """Serialise catalogue rewrites (extract + merge, fill) between people working at once."""
+    with open(PROJECT_ROOT / "translations" / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 @translate_cli.command("update")
 def translate_update():
     """Extract UI strings and merge them into the vi and en catalogues."""
+    with _catalogue_lock():
+        _extract_and_merge()
+
+
+def _extract_and_merge():
     pot = PROJECT_ROOT / "translations" / "messages.pot"
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
              "-o", str(pot), "survey")
     _pybabel("update", "-i", str(pot), "-d", "translations", "--no-fuzzy-matching",
              "--ignore-obsolete")
     pot.unlink()
+
+
+@translate_cli.command("fill")
+@click.argument("pairs", type=click.Path(exists=True, dir_okay=False))
+@click.option("--locale", default="vi", show_default=True)
+def translate_fill(pairs, locale):
+    """Set translations from a JSON file of {"English msgid": "translation"} (NFC-normalised).
+
+    Several people may add strings at once: the catalogue is rewritten under a file lock, and
+    only the listed entries change.
+    """
+    import json
+    import unicodedata
+
+    from babel.messages.pofile import read_po, write_po
+
+    wanted = json.loads(Path(pairs).read_text(encoding="utf-8"))
+    po_path = PROJECT_ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po"
+    with _catalogue_lock():
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        missing = []
+        for msgid, text in wanted.items():
+            message = catalog.get(msgid)
+            if message is None:
+                missing.append(msgid)
+                continue
+            normal = (unicodedata.normalize("NFC", t) for t in text) if isinstance(text, list) else None
+            message.string = tuple(normal) if normal else unicodedata.normalize("NFC", text)
+            message.flags.discard("fuzzy")
+        with po_path.open("wb") as handle:
+            write_po(handle, catalog, width=76, no_location=True, sort_output=True)
+    click.echo(f"{len(wanted) - len(missing)} translation(s) set in {po_path.name} ({locale}).")
+    for msgid in missing:
+        click.echo(f"not in the catalogue (run `flask translate update` first): {msgid!r}", err=True)
+    if missing:
+        raise SystemExit(1)
 
 
 @translate_cli.command("compile")
