@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, literal
+from sqlalchemy import bindparam, func
 from sqlmodel import select
 
 from survey.client_key import local_now
@@ -26,9 +26,10 @@ class WindowCounts:
     desk_top: int  # other top ratings at this desk within its window (up to the flag threshold)
 
 
-def _capped_count(rows, cap: int):
+def _capped_count(rows, cap: str):
     # The checks only ask "at least N?": a busy desk must not make each rating count its window.
-    return select(func.count()).select_from(rows.limit(cap).subquery()).scalar_subquery()
+    return (select(func.count()).select_from(rows.limit(bindparam(cap)).subquery())
+            .scalar_subquery())
 
 
 def top_rating(questionnaire, values):
@@ -41,21 +42,40 @@ def top_rating(questionnaire, values):
     return item.id, str(item.scale_points)
 
 
+def _window_statement():
+    """Both counts in one statement, built once: this runs on every rating, and building and
+    cache-keying a fresh statement costs more CPU than the database spends answering it."""
+    response, answer = Response.__table__.c, Answer.__table__.c
+    client = _capped_count(select(response.id).where(
+        response.client_key == bindparam("client_key"),
+        response.started_at >= bindparam("client_since")), "client_cap")
+    desk = _capped_count(
+        select(response.id).join(Answer.__table__, answer.response_id == response.id)
+        .where(response.service_point_id == bindparam("point_id"),
+               response.submitted_at >= bindparam("desk_since"),
+               response.uuid != bindparam("response_uuid"),
+               answer.item_id == bindparam("item_id"), answer.value == bindparam("top_value"))
+        .order_by(response.submitted_at.desc()),
+        "desk_cap")
+    return select(client, desk)
+
+
+_WINDOW_COUNTS = _window_statement()
+
+
 def window_counts(session, *, client_key, service_point_id, response_uuid, top, now) -> WindowCounts:
     config = current_app.config
-    client_since = now - timedelta(seconds=config["QR_CLIENT_WINDOW_SECONDS"])
-    client = _capped_count(select(Response.id).where(
-        Response.client_key == client_key, Response.started_at >= client_since), rate_limit())
-    desk = literal(0)
-    if top is not None and service_point_id is not None:
-        desk_since = now - timedelta(seconds=config["QR_IDENTICAL_WINDOW_SECONDS"])
-        desk = _capped_count(
-            select(Response.id).join(Answer, Answer.response_id == Response.id)
-            .where(Response.service_point_id == service_point_id, Response.submitted_at >= desk_since,
-                   Response.uuid != response_uuid, Answer.item_id == top[0], Answer.value == top[1])
-            .order_by(Response.submitted_at.desc()),
-            config["QR_IDENTICAL_FLAG_COUNT"])
-    found = session.exec(select(client, desk)).one()
+    # Without a top rating (or a desk) nothing can match the desk window: item id NULL.
+    item_id, top_value = top if top is not None and service_point_id is not None else (None, None)
+    found = session.connection().execute(_WINDOW_COUNTS, {
+        "client_key": client_key,
+        "client_since": now - timedelta(seconds=config["QR_CLIENT_WINDOW_SECONDS"]),
+        "client_cap": rate_limit(),
+        "point_id": service_point_id, "response_uuid": response_uuid,
+        "desk_since": now - timedelta(seconds=config["QR_IDENTICAL_WINDOW_SECONDS"]),
+        "item_id": item_id, "top_value": top_value,
+        "desk_cap": config["QR_IDENTICAL_FLAG_COUNT"],
+    }).one()
     return WindowCounts(found[0], found[1])
 
 

@@ -16,6 +16,10 @@ from survey.models.base import utcnow
 from survey.public import integrity
 
 DOSSIER_ITEM = "dossier_code"
+# Core statements built once: every rating runs them, and a fresh ORM statement per request
+# costs more CPU than the database spends on the insert.
+_INSERT_RESPONSE = insert(Response.__table__).returning(Response.__table__.c.id)
+_INSERT_ANSWER = insert(Answer.__table__)
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,8 @@ def save_page(*, questionnaire, service_point, response, response_uuid, page, ch
                 status=fields.pop("status", "in_progress"), service_point_id=service_point.id,
                 unit_id=service_point.unit_id, language=language, client_key=key,
                 started_at=now, **fields)
-            columns = response.model_dump(exclude={"id"})
-            response.id = session.execute(
-                insert(Response).values(**columns).returning(Response.id)).scalar_one()
+            response.id = session.connection().execute(
+                _INSERT_RESPONSE, response.model_dump(exclude={"id"})).scalar_one()
         else:
             for name, value in fields.items():
                 setattr(response, name, value)
@@ -115,4 +118,4 @@ def _replace_answers(session, response, section, checked, new):
              "value_num": checked.numbers.get(item_id)}
             for item_id, value in checked.values.items() if item_id in item_ids]
     if rows:
-        session.execute(insert(Answer), rows)
+        session.connection().execute(_INSERT_ANSWER, rows)
