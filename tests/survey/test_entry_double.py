@@ -1,0 +1,240 @@
+"""Double entry and the sync API: verification, conflicts, idempotent UUIDs, nothing half-written."""
+import json
+import uuid
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from survey.models import Answer, AuditEvent, PaperEntry, Response
+from tests.survey.conftest import PASSWORD, csrf_token
+from tests.survey.test_entry_scope import key, make_batch, make_wave
+
+ANSWERS = {"access_channels": "4", "official_polite": "5", "gave_feedback": "no", "sex": "female"}
+
+
+@pytest.fixture
+def setup(app, units, make_user):
+    with app.app_context():
+        clerks = make_user("clerk"), make_user("clerk", "clerk2")
+        supervisor = make_user("supervisor")
+        batch = make_batch(make_wave(), clerk_ids=[c.id for c in clerks], by=supervisor.id)
+        from survey.db import transaction
+        from survey.models import UserUnit
+
+        with transaction() as session:
+            session.add(UserUnit(user_id=supervisor.id, unit_id=batch.unit_id))
+    return batch, clerks
+
+
+def counts(app):
+    with app.app_context():
+        from survey.db import get_session
+
+        session = get_session()
+        return tuple(session.exec(select(func.count()).select_from(t)).one()
+                     for t in (Response, Answer, PaperEntry, AuditEvent))
+
+
+def form(app, number):
+    with app.app_context():
+        from survey.entry.queries import query_answers, query_entries, query_paper_form
+
+        response = query_paper_form(1, number) or query_paper_form_any(number)
+        return response, query_entries(response.id), query_answers(response.id)
+
+
+def query_paper_form_any(number):
+    from survey.db import get_session
+
+    return get_session().exec(select(Response).where(Response.paper_form_number == number)).first()
+
+
+def test_matching_entries_by_two_clerks_are_verified(app, setup):
+    batch, (one, two) = setup
+    with app.app_context():
+        assert key(batch, one, "0001", ANSWERS).accepted
+        assert key(batch, two, "0001", ANSWERS, "second").accepted
+    response, entries, answers = form(app, "0001")
+    assert response.verification == "verified" and response.channel == "paper"
+    assert [e.entry_number for e in entries] == [1, 2]
+    assert answers == ANSWERS
+
+
+def test_a_mismatch_is_a_conflict_that_a_supervisor_resolves_with_an_audit_record(app, client, setup):
+    batch, (one, two) = setup
+    with app.app_context():
+        key(batch, one, "0002", ANSWERS)
+        key(batch, two, "0002", {**ANSWERS, "official_polite": "2", "gave_feedback": "yes",
+                                   "feedback_handled": "3"}, "second")
+    response, entries, answers = form(app, "0002")
+    assert response.verification == "conflict"
+    assert answers == ANSWERS  # the first entry's values until resolved; nothing overwritten
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"csrf_token": token, "username": "supervisor", "password": PASSWORD})
+    page = client.get(f"/entry/forms/{response.id}/resolve")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    # Both values side by side, with their choice labels.
+    assert "5 · Rất hài lòng" in html and "2 · Không hài lòng" in html
+    refused = client.post(f"/entry/forms/{response.id}/resolve", data={
+        "csrf_token": csrf_token(html), "pick_official_polite": "__typed__",
+        "typed_official_polite": "9", "pick_gave_feedback": "yes", "pick_feedback_handled": "3"})
+    assert refused.status_code == 400 and form(app, "0002")[0].verification == "conflict"
+    done = client.post(f"/entry/forms/{response.id}/resolve", data={
+        "csrf_token": csrf_token(html), "pick_official_polite": "__typed__",
+        "typed_official_polite": "4", "pick_gave_feedback": "yes", "pick_feedback_handled": "3"})
+    assert done.status_code == 302
+    response, entries, answers = form(app, "0002")
+    assert response.verification == "verified"
+    assert answers == {**ANSWERS, "official_polite": "4", "gave_feedback": "yes", "feedback_handled": "3"}
+    with app.app_context():
+        from survey.db import get_session
+
+        event = get_session().exec(select(AuditEvent).where(AuditEvent.action == "resolve")).one()
+    assert json.loads(event.old_value)["answers"]["official_polite"] == "5"
+    assert json.loads(event.new_value)["answers"] == {
+        "official_polite": "4", "gave_feedback": "yes", "feedback_handled": "3"}
+    audit = client.get("/entry/audit").get_data(as_text=True)
+    assert "resolved by supervisor" in audit or "giám sát" in audit
+    # Error rates: clerk one differs on 3 of 5 items (polite, gave, handled), clerk two on 1 of 5.
+    scores = client.get("/entry/clerks").get_data(as_text=True)
+    assert "60.0 %" in scores and "20.0 %" in scores
+
+
+def test_the_same_clerk_cannot_key_both_entries(app, setup):
+    batch, (one, _two) = setup
+    with app.app_context():
+        key(batch, one, "0003", ANSWERS)
+        before = counts(app)
+        again = key(batch, one, "0003", ANSWERS, "second")
+    assert again.errors == {"paper_form_number": "entry.same_clerk"}
+    assert counts(app) == before
+
+
+def test_two_first_entries_from_two_devices_become_a_conflict(app, setup):
+    batch, (one, two) = setup
+    with app.app_context():
+        key(batch, one, "0004", ANSWERS)
+        assert key(batch, two, "0004", ANSWERS, "first").accepted
+    response, entries, answers = form(app, "0004")
+    assert response.verification == "conflict" and len(entries) == 2 and answers == ANSWERS
+
+
+def test_a_replayed_uuid_gets_the_same_receipt_and_other_content_is_refused(app, setup):
+    batch, (one, _two) = setup
+    same = str(uuid.uuid4())
+    with app.app_context():
+        first = key(batch, one, "0005", ANSWERS, uuid=same)
+        before = counts(app)
+        again = key(batch, one, "0005", ANSWERS, uuid=same)
+        other = key(batch, one, "0005", {**ANSWERS, "sex": "male"}, uuid=same)
+    assert again.receipt == first.receipt and again.replayed
+    assert other.errors == {"uuid": "entry.uuid_reused"}
+    assert counts(app) == before
+
+
+def _sync(client, forms, username="clerk"):
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"csrf_token": token, "username": username, "password": PASSWORD})
+    session = client.get("/entry/api/session", headers={"Accept": "application/json"}).json
+    return client.post("/entry/api/sync", json={"forms": forms},
+                       headers={"X-CSRFToken": session["csrf_token"]})
+
+
+def _payload(batch, number, answers, **extra):
+    return {"uuid": str(uuid.uuid4()), "batch_id": batch.id, "paper_form_number": number,
+            "entry_kind": "first", "questionnaire_id": "sipas", "questionnaire_version": 1,
+            "answers": {k: [v] for k, v in answers.items()}, **extra}
+
+
+def test_sync_answers_each_form_and_writes_nothing_of_a_rejected_one(app, client, setup):
+    batch, _ = setup
+    good = _payload(batch, "1001", ANSWERS)
+    bad_code = _payload(batch, "1002", {**ANSWERS, "official_polite": "7"})
+    bad_version = _payload(batch, "1003", ANSWERS, questionnaire_version=99)
+    malformed = {"uuid": str(uuid.uuid4()), "answers": "x"}
+    response = _sync(client, [good, bad_code, bad_version, malformed])
+    assert response.status_code == 200
+    results = response.json["results"]
+    assert [r["status"] for r in results] == ["accepted", "rejected", "rejected", "rejected"]
+    assert results[1]["errors"]["official_polite"]["code"] == "answer.not_a_choice"
+    assert results[1]["errors"]["official_polite"]["label"]
+    assert results[2]["errors"]["questionnaire"]["code"] == "entry.unknown_version"
+    assert results[3]["errors"]["form"]["code"] == "entry.malformed"
+    assert counts(app)[:3] == (1, len(ANSWERS), 1)
+    session = client.get("/entry/api/session", headers={"Accept": "application/json"}).json
+    replay = client.post("/entry/api/sync", json={"forms": [good]},
+                         headers={"X-CSRFToken": session["csrf_token"]})
+    assert replay.json["results"][0]["receipt"] == results[0]["receipt"]
+    assert counts(app)[:3] == (1, len(ANSWERS), 1)
+
+
+def test_sync_needs_the_csrf_token(app, client, setup):
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"csrf_token": token, "username": "clerk", "password": PASSWORD})
+    response = client.post("/entry/api/sync", json={"forms": []})
+    assert response.status_code == 400 and response.json["error"] == "csrf"
+
+
+def test_the_form_number_check_tells_first_or_second_without_values(app, client, setup):
+    batch, (one, _two) = setup
+    with app.app_context():
+        key(batch, one, "0006", ANSWERS)
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"csrf_token": token, "username": "clerk2", "password": PASSWORD})
+    url = f"/entry/batches/{batch.id}/form-number?number="
+    assert client.get(url + "0006").json["state"] == "second"
+    assert client.get(url + "0099").json["state"] == "first"
+    assert "female" not in client.get(url + "0006").get_data(as_text=True)
+
+
+def test_the_page_without_script_posts_and_shows_errors(app, client, setup):
+    batch, _ = setup
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"csrf_token": token, "username": "clerk", "password": PASSWORD})
+    page = client.get(f"/entry/batches/{batch.id}/key").get_data(as_text=True)
+    device_id = page.split('id="uuid" name="uuid" type="hidden" value="')[1].split('"')[0]
+    data = {"csrf_token": csrf_token(page), "uuid": device_id, "entry_kind": "first",
+            "paper_form_number": "", "q_official_polite": "9"}
+    refused = client.post(f"/entry/batches/{batch.id}/key", data=data)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'class="error-summary"' in html
+    assert 'href="#paper_form_number"' in html and 'href="#q_official_polite"' in html
+    assert counts(app)[0] == 0
+    saved = client.post(f"/entry/batches/{batch.id}/key",
+                        data={**data, "paper_form_number": "2001", "q_official_polite": "5"})
+    assert saved.status_code == 302
+    # A double click sends the same page twice: the same UUID, one form.
+    client.post(f"/entry/batches/{batch.id}/key",
+                data={**data, "paper_form_number": "2001", "q_official_polite": "5"})
+    assert counts(app)[:3] == (1, 1, 1)
+
+
+def test_the_skip_logic_shipped_to_the_page_matches_the_server(app):
+    from survey.entry.logic import page_logic
+
+    with app.app_context():
+        from survey.startup import registry
+
+        logic = page_logic(registry().get("sipas", 1))
+    trees = {item["id"]: item["relevant"] for item in logic["items"]}
+    assert trees["feedback_handled"] == ["==", "gave_feedback", "yes"]
+    assert trees["harassment_detail"] == ["in", "harassment", ["some", "many"]]
+    assert trees["priorities_other"] == ["selected", "priorities", "other"]
+    assert trees["access_channels"] is None
+
+
+def test_the_demo_adds_verified_conflicting_and_single_forms(app, units):
+    from survey.demo.commands import DEMO_PASSWORD
+    from survey.demo.entry import ensure_entry_demo
+    from survey.demo.seed import ensure_users
+
+    with app.app_context():
+        ensure_users(DEMO_PASSWORD)
+        assert "batch" in ensure_entry_demo(DEMO_PASSWORD)
+        assert ensure_entry_demo(DEMO_PASSWORD) == "Paper entry: already there."
+        from survey.db import get_session
+
+        states = sorted(get_session().exec(select(Response.verification)).all())
+    assert states == ["conflict", "unverified", "verified"]
