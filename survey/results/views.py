@@ -1,0 +1,207 @@
+"""Results, the target dashboard, charts, Decision 766 counts and the public transparency page.
+
+Views call `survey.estimates` only and format what it returns; they compute no statistics.
+"""
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_percent, get_locale
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from survey.auth.access import public, requires
+from survey.db import get_session
+from survey.estimates import Inclusion, wave_results
+from survey.estimates.dashboard import answer_distribution, target_dashboard
+from survey.estimates.results import TARGET, demographic_items
+from survey.i18n_lazy import _, ngettext
+from survey.questionnaires import localized
+from survey.results import charts, operations
+from survey.results.forms import D766Form, D766ImportForm
+from survey.results.messages import BY_LABELS, STATUS_LABELS, describe, flag_text
+from survey.units.queries import query_units_on
+from survey.waves import queries as wave_queries
+from survey.waves.messages import describe_problem
+
+bp = Blueprint("results", __name__)
+READERS = ("admin", "statistician", "viewer")
+STATISTICS = ("admin", "statistician")
+MIN_PUBLIC_N = 30
+CHARTS = ("units", "trend", "items")
+
+
+def _lang() -> str:
+    return str(get_locale())
+
+
+def pct(value) -> str:
+    if value is None or value != value:
+        return "–"
+    return format_percent(value, "#,##0.0%")
+
+
+def _wave_for_reader(wave_id):
+    wave = wave_queries.query_wave(wave_id) or abort(404)
+    if current_user.role not in STATISTICS and not wave_queries.query_design(wave).published:
+        abort(404)
+    return wave
+
+
+def _inclusion() -> Inclusion:
+    unverified = request.args.get("unverified")
+    return Inclusion(include_flagged=request.args.get("flagged") == "1",
+                     include_unverified=None if unverified not in ("0", "1") else unverified == "1")
+
+
+def _by_choices(wave):
+    choices = dict(BY_LABELS)
+    for item in demographic_items(wave):
+        choices[item.id] = localized(item.text, _lang())
+    return choices
+
+
+@bp.route("/results/<int:wave_id>")
+@requires(*READERS)
+def show_results(wave_id):
+    wave = _wave_for_reader(wave_id)
+    choices = _by_choices(wave)
+    by = request.args.get("by", "commune")
+    if by not in choices:
+        abort(400)
+    inclusion = _inclusion()
+    table = wave_results(get_session(), wave, by or None, inclusion, _lang())
+    indicator_id = request.args.get("indicator") or (table.headline.id if table.headline else "")
+    indicator = table.indicator(indicator_id)
+    if table.indicators and indicator is None:
+        abort(400)
+    return render_template(
+        "results/show.html", wave=wave, table=table, by=by, choices=choices, indicator=indicator,
+        rows=table.for_indicator(indicator_id), inclusion=inclusion.resolved(wave), pct=pct,
+        status_labels=STATUS_LABELS, flag_text=flag_text, target=TARGET,
+        problem=describe_problem(table.problem) if table.problem else None,
+        overview=wave_results(get_session(), wave, None, inclusion, _lang()) if by else table)
+
+
+@bp.route("/results/<int:wave_id>/dashboard")
+@requires(*READERS)
+def dashboard(wave_id):
+    wave = _wave_for_reader(wave_id)
+    level = request.args.get("level", "commune")
+    if level not in ("commune", "district"):
+        abort(400)
+    board = target_dashboard(get_session(), wave, level, _inclusion(), _lang())
+    return render_template("results/dashboard.html", wave=wave, board=board, level=level, pct=pct,
+                           status_labels=STATUS_LABELS, flag_text=flag_text, target=TARGET,
+                           problem=describe_problem(board.problem) if board.problem else None)
+
+
+def _chart(wave, name):
+    session, lang = get_session(), _lang()
+    if name == "units":
+        level = request.args.get("level", "commune")
+        if level not in ("commune", "district"):
+            abort(400)
+        board = target_dashboard(session, wave, level, _inclusion(), lang)
+        rows = [u.survey for u in board.units if u.survey.n]
+        title = _("%(index)s by %(level)s, wave %(code)s", index=board.indicator_label,
+                  level=str(BY_LABELS[level]).lower(), code=wave.code)
+        desc = _("Units sorted from highest to lowest estimate. Each dot is the estimate and the line "
+                 "its 95%% confidence interval; the dashed line is the %(target)s target.",
+                 target=pct(TARGET))
+        return charts.units_chart(title, desc, rows, TARGET, pct)
+    if name == "trend":
+        board = target_dashboard(session, wave, "commune", _inclusion(), lang)
+        title = _("%(index)s by month, wave %(code)s", index=board.indicator_label, code=wave.code)
+        desc = _("Monthly estimate joined by a line; the shaded band is its 95%% confidence interval "
+                 "and the dashed line the %(target)s target.", target=pct(TARGET))
+        return charts.trend_chart(title, desc, board.trend, TARGET, pct)
+    items = answer_distribution(session, wave, _inclusion(), lang)
+    title = _("Answers to each item, wave %(code)s", code=wave.code)
+    desc = _("For each item, one bar split into the weighted shares of each answer, from the lowest "
+             "to the highest answer.")
+    return charts.distribution_chart(title, desc, items, pct)
+
+
+@bp.route("/results/<int:wave_id>/charts/<name>.<fmt>")
+@requires(*READERS)
+def chart(wave_id, name, fmt):
+    wave = _wave_for_reader(wave_id)
+    if name not in CHARTS or fmt not in ("svg", "png"):
+        abort(404)
+    drawn = _chart(wave, name)
+    filename = f"{wave.code}-{name}.{fmt}"
+    headers = {"Content-Disposition": f'inline; filename="{filename}"'}
+    if request.args.get("download") == "1":
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if fmt == "svg":
+        return Response(charts.to_svg(drawn), mimetype="image/svg+xml", headers=headers)
+    return Response(charts.to_png(drawn), mimetype="image/png", headers=headers)
+
+
+@bp.route("/results/<int:wave_id>/charts")
+@requires(*READERS)
+def chart_page(wave_id):
+    wave = _wave_for_reader(wave_id)
+    items = answer_distribution(get_session(), wave, _inclusion(), _lang())
+    board = target_dashboard(get_session(), wave, "commune", _inclusion(), _lang())
+    return render_template("results/charts.html", wave=wave, items=items, board=board, pct=pct,
+                           svg={name: charts.to_svg(_chart(wave, name)) for name in CHARTS},
+                           query=request.query_string.decode())
+
+
+@bp.route("/d766", methods=["GET", "POST"])
+@requires(*READERS)
+def list_d766():
+    form = D766Form()
+    units = [u for u in query_units_on(date.today()) if u.level != "district"]
+    form.unit_id.choices = [SelectChoice(u.id, f"{u.code} · {u.name}") for u in units]
+    if request.method == "POST":
+        if current_user.role not in STATISTICS:
+            abort(403)
+        if form.validate_on_submit():
+            month = operations.parse_month(form.month.data)
+            if month is None:
+                form.month.errors.append(describe("d766.bad_month"))
+            elif form.negative.data > form.dossiers.data:
+                form.negative.errors.append(describe("d766.negative_above_total"))
+            else:
+                operations.save_counts({(form.unit_id.data, month): (form.dossiers.data, form.negative.data)})
+                flash(_("Counts saved."), "success")
+                return redirect(url_for("results.list_d766"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("results/d766.html", form=form, rows=operations.query_counts(),
+                           can_edit=current_user.role in STATISTICS), status
+
+
+@bp.route("/d766/import", methods=["GET", "POST"])
+@requires(*STATISTICS)
+def import_d766():
+    form, problems = D766ImportForm(), []
+    if form.validate_on_submit():
+        count, problems = operations.import_csv(form.file.data.read())
+        if not problems:
+            flash(ngettext("%(num)d monthly count imported.", "%(num)d monthly counts imported.", count),
+                  "success")
+            return redirect(url_for("results.list_d766"))
+    header = ",".join(operations.D766_HEADER)
+    messages = [(p.line, describe(p.code, columns=header), p.detail) for p in problems]
+    status = 400 if request.method == "POST" else 200
+    return render_template("results/d766_import.html", form=form, problems=messages, header=header), status
+
+
+@bp.route("/minh-bach/<int:wave_id>")
+@public
+def public_results(wave_id):
+    wave = wave_queries.query_wave(wave_id) or abort(404)
+    design = wave_queries.query_design(wave)
+    if not (design.published and design.public):
+        abort(404)
+    table = wave_results(get_session(), wave, "commune", Inclusion(), _lang())
+    overall = wave_results(get_session(), wave, None, Inclusion(), _lang())
+    headline = table.headline
+    rows = table.for_indicator(headline.id) if headline else []
+    shown = [(r, r.n >= MIN_PUBLIC_N and not r.flags) for r in rows if r.n]
+    first = overall.for_indicator(headline.id) if headline else []
+    return render_template("results/public.html", wave=wave, rows=shown, headline=headline,
+                           overall=first[0] if first else None, pct=pct, target=TARGET,
+                           status_labels=STATUS_LABELS, min_n=MIN_PUBLIC_N)

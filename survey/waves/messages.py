@@ -1,0 +1,50 @@
+"""What each wave, frame, margin and design problem code means, in the user's language."""
+from survey.i18n_lazy import _l
+
+MESSAGES = {
+    "wave.unknown_questionnaire": _l("There is no questionnaire with this id."),
+    "wave.period_order": _l("The last day must not be before the first day."),
+    "wave.code_taken": _l("Another wave already has this code."),
+    "design.no_village_item": _l("This questionnaire has no village item, so villages cannot be PSUs."),
+    "design.poststratify_one": _l("Post-stratification uses one margin; choose raking for several."),
+    "design.no_margins": _l("Upload calibration margins first, or choose no calibration."),
+    "design.trim_order": _l("The upper bound must be above the lower bound."),
+    "design.trim_low": _l("The lower bound is a number above 0 and at most 1."),
+    "design.trim_high": _l("The upper bound is a number of at least 1."),
+    "frame.no_strata": _l("Choose strata in the design before uploading their sizes."),
+    "frame.unknown_stratum": _l("This is not the code of a stratum of this design."),
+    "frame.duplicate": _l("This stratum is listed twice."),
+    "frame.bad_number": _l("The size must be a number of 0 or more."),
+    "margin.unknown_item": _l("This is not a single-choice demographic item of the wave's questionnaire."),
+    "margin.unknown_category": _l("This is not an answer code of the item."),
+    "margin.duplicate": _l("This category is listed twice."),
+    "csv.not_utf8": _l("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
+    "csv.unknown_header": _l("The first line must be the column names: %(columns)s."),
+    "csv.field_count": _l("This line has the wrong number of columns."),
+    "csv.malformed": _l("This line is not valid CSV."),
+    "csv.empty": _l("The file is empty."),
+    # Problems applying the design to the responses.
+    "frame.missing_stratum": _l("Some strata have responses but no population size: %(strata)s."),
+    "psu.no_village_item": _l("The PSU is the village, but the responses have no village answer."),
+    "calibration.no_item": _l("A calibration item is not in the questionnaire: %(item)s."),
+    "calibration.empty_category": _l("No respondent is in these categories of %(item)s: %(categories)s. "
+                                     "Merge them or remove them from the margins."),
+    "calibration.unknown_category": _l("Respondents answered categories of %(item)s that the margins lack: "
+                                       "%(categories)s."),
+}
+ANALYSIS_MESSAGE = _l("The estimates could not be computed with this design (%(code)s).")
+
+
+def describe(code: str, **values) -> str:
+    if code.startswith("analysis."):
+        return str(ANALYSIS_MESSAGE) % {"code": code.removeprefix("analysis.")}
+    text = str(MESSAGES[code])
+    if not values:
+        return text
+    shown = {k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in values.items()}
+    return text % shown
+
+
+def describe_problem(problem) -> str:
+    """A DesignProblem from the estimates adapter, as a sentence."""
+    return describe(problem.code, **problem.details)
