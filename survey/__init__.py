@@ -29,15 +29,21 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     compression.init_app(app)
     startup.init_app(app, strict)
 
+    from survey.api.pages import bp as api_tokens_bp
+    from survey.api.views import bp as api_bp
+    from survey.entry import bp as entry_bp
+    from survey.exports.views import bp as exports_bp
     from survey.home.views import bp as home_bp
     from survey.posters.views import bp as posters_bp
     from survey.preview.views import bp as preview_bp
     from survey.public.views import bp as public_bp
+    from survey.results.views import bp as results_bp
     from survey.service_points.views import bp as service_points_bp
     from survey.units.views import bp as units_bp
+    from survey.waves.views import bp as waves_bp
 
     for blueprint in (auth.bp, home_bp, units_bp, service_points_bp, preview_bp, posters_bp,
-                      public_bp):
+                      public_bp, entry_bp, waves_bp, results_bp, exports_bp, api_bp, api_tokens_bp):
         app.register_blueprint(blueprint)
 
     from survey import cli

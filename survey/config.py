@@ -39,6 +39,10 @@ DEFAULTS = {
     "CLIENT_KEY_RETENTION_DAYS": 2,
     # Responses smaller than this are sent uncompressed (gzip would not pay for itself).
     "COMPRESS_MIN_BYTES": 500,
+    # A queued or running export job whose worker has not reported for this long is shown as failed.
+    "EXPORT_JOB_STALE_SECONDS": 600,
+    # API tokens expire after this many days (a new one is made on the tokens page).
+    "API_TOKEN_DAYS": 365,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

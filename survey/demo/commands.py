@@ -12,12 +12,15 @@ DEMO_PASSWORD = "laichau-demo"
 @with_appcontext
 def demo_command(responses):
     """Migrate, then add demo units, service points, users and responses (skips what exists)."""
-    from survey.demo import seed
+    from survey.demo import seed, waves
+    from survey.demo.entry import ensure_entry_demo
 
     migrate.upgrade(get_engine())
     click.echo(seed.ensure_units())
     click.echo(seed.ensure_users(DEMO_PASSWORD))
     click.echo(seed.ensure_service_points())
     click.echo(seed.ensure_responses(responses))
+    click.echo(waves.ensure_wave())
+    click.echo(ensure_entry_demo(DEMO_PASSWORD))
     click.echo(f"Demo accounts (password {DEMO_PASSWORD}): "
                + ", ".join(seed.DEMO_USERS))

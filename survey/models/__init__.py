@@ -1,14 +1,24 @@
 """SQLModel tables. Import models from here; Alembic reads `SQLModel.metadata` through this package."""
+from survey.models.entry import AuditEvent, Batch, BatchClerk, PaperEntry
+from survey.models.exports import ApiToken, ExportJob
 from survey.models.responses import Answer, Response
 from survey.models.service_points import ServicePoint
 from survey.models.units import AdminUnit, UnitPopulation, UnitSuccession
 from survey.models.users import LoginAttempt, User, UserUnit
 from survey.models.waves import Wave
+from survey.models.waves_design import D766Count, WaveDesign, WaveMargin, WaveStratum
 
 __all__ = [
     "AdminUnit",
+    "ApiToken",
+    "D766Count",
     "Answer",
+    "AuditEvent",
+    "Batch",
+    "BatchClerk",
+    "ExportJob",
     "LoginAttempt",
+    "PaperEntry",
     "Response",
     "ServicePoint",
     "UnitPopulation",
@@ -16,4 +26,7 @@ __all__ = [
     "User",
     "UserUnit",
     "Wave",
+    "WaveDesign",
+    "WaveMargin",
+    "WaveStratum",
 ]

@@ -1,0 +1,1 @@
+"""The JSON API for scripts: results and exports, bearer tokens, and its OpenAPI document."""

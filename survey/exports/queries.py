@@ -1,0 +1,59 @@
+"""Reads for exports: waves that can be exported, jobs and their state."""
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlmodel import select
+
+from survey.db import get_session
+from survey.models import ExportJob, Wave
+
+
+def query_waves() -> list[Wave]:
+    return list(get_session().exec(select(Wave).order_by(Wave.period_start.desc(), Wave.code)).all())
+
+
+def query_wave(wave_id: int) -> Wave | None:
+    return get_session().get(Wave, wave_id)
+
+
+def query_job(job_id: int) -> ExportJob | None:
+    job = get_session().get(ExportJob, job_id)
+    if job is not None:
+        get_session().refresh(job)  # the worker process writes it; never serve a stale copy
+    return job
+
+
+def query_jobs(limit: int = 20) -> list[ExportJob]:
+    stmt = select(ExportJob).order_by(ExportJob.created_at.desc(), ExportJob.id.desc()).limit(limit)
+    return list(get_session().exec(stmt).all())
+
+
+def is_lost(job: ExportJob, now: datetime | None = None) -> bool:
+    """A queued or running job whose worker has been silent too long has died with it."""
+    if job.status not in ("queued", "running"):
+        return False
+    updated = job.updated_at if job.updated_at.tzinfo else job.updated_at.replace(tzinfo=UTC)
+    limit = timedelta(seconds=current_app.config["EXPORT_JOB_STALE_SECONDS"])
+    return (now or datetime.now(UTC)) - updated > limit
+
+
+def job_state(job: ExportJob) -> str:
+    return "failed" if is_lost(job) else job.status
+
+
+def progress_percent(job: ExportJob) -> int:
+    if job.status == "done":
+        return 100
+    if not job.rows_total:
+        return 0
+    return min(99, int(100 * job.rows_done / job.rows_total))
+
+
+def job_file(job: ExportJob):
+    """The finished file of a job, or None (not done, or removed from the disk)."""
+    from survey.exports.operations import export_dir
+
+    if job.status != "done" or not job.file_name:
+        return None
+    path = export_dir() / job.file_name
+    return path if path.is_file() else None

@@ -1,0 +1,253 @@
+"""Labelled exports: CSV stream, XLSX, SPSS, Stata and Parquet round trips, jobs, and the
+end-to-end check of exported data against the results adapter through analysis.Design."""
+import io
+import time
+import unicodedata
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pyreadstat
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from analysis import Design, estimate_index
+from survey.db import get_session, transaction
+from survey.estimates import cache
+from survey.estimates.dataset import Inclusion
+from survey.estimates.results import wave_results
+from survey.estimates.weights import LONELY_PSU
+from survey.exports import rows
+from survey.exports.runner import write_file
+from survey.models import ExportJob, Response, ServicePoint
+from survey.questionnaires import check_answers
+from survey.responses.operations import record_response
+from survey.service_points import operations as sp_operations
+from survey.startup import registry
+from survey.units.queries import query_unit
+from survey.waves import operations as wave_operations
+from tests.survey.conftest import post_form
+
+COMMUNES = ("03595", "03388", "03390")
+
+
+def make_export_wave(code="EXPORT", qr=60, paper=24):
+    """A desk wave stratified by commune (census sizes), with QR and verified paper responses."""
+    wave = wave_operations.save_wave(wave_operations.WaveData(
+        code, "Đợt khảo sát xuất dữ liệu", "tthc-desk", date(2025, 8, 1), date(2025, 10, 31), "both", False),
+        None, None)
+    wave_operations.save_design(wave, wave_operations.DesignData("commune", "none", "none", None, None))
+    wave_operations.census_frame(wave)
+    desk = registry().get("tthc-desk")
+    points = []
+    for commune in COMMUNES:
+        unit = query_unit(commune, date(2025, 9, 1))
+        found = get_session().exec(select(ServicePoint).where(ServicePoint.code == f"X-{commune}")).first()
+        points.append(found or sp_operations.save(sp_operations.ServicePointData(
+            f"X-{commune}", f"Một cửa {unit.name}", "one_stop_commune", unit.id, None, True, "")))
+    for n in range(qr + paper):
+        point = points[n % 3]
+        rating = "1" if n % 7 == 0 else "3" if n % 2 else "2"
+        answers = {"satisfaction": [rating], "waiting_time": ["lt15"] if n % 4 else []}
+        if rating == "1":
+            answers["reason_dissatisfied"] = ["Chờ lâu, \"quá\" đông; không rõ\nhướng dẫn"]
+        paper_form = n >= qr
+        response = record_response(
+            desk, check_answers(desk, answers), channel="paper" if paper_form else "qr",
+            unit_id=point.unit_id, service_point_id=None if paper_form else point.id,
+            submitted_at=datetime(2025, 8 + n % 3, 2 + n % 20, 3, tzinfo=UTC),
+            paper_form_number=f"G-{n}" if paper_form else None,
+            flags=("burst",) if n == 5 else ())
+        if paper_form:
+            with transaction() as session:
+                row = session.get(Response, response.id)
+                row.wave_id = wave.id
+                row.verification = "unverified" if n % 6 == 0 else "verified"
+    return wave
+
+
+def exports_sample_args(app, wave_id):
+    """URL values for test_access: a finished export job with its file, and an API token."""
+    from survey.api.tokens import create_token
+    from survey.auth.operations import create_user
+    from survey.exports.operations import export_dir
+
+    with app.app_context():
+        user_id = create_user("export-sample", "correct horse battery", "statistician", "Mẫu").id
+        with transaction() as session:
+            job = ExportJob(wave_id=wave_id, format="parquet", status="done", rows_done=0, rows_total=0,
+                            file_name="sample.parquet", created_by_id=user_id)
+            session.add(job)
+        (export_dir() / "sample.parquet").write_bytes(b"PAR1")
+        token, _secret = create_token(user_id, "sample")
+    return {"job_id": job.id, "token_id": token.id}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def wave(app, units):
+    with app.app_context():
+        return make_export_wave()
+
+
+def _csv(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())
+    return pd.read_csv(io.BytesIO(body), encoding="utf-8-sig", dtype={"unit_code_new": str,
+                                                                      "unit_code_old": str})
+
+
+def test_csv_export_streams_one_row_per_counted_response(login, wave):
+    client = login("statistician")
+    response = client.get(f"/exports/waves/{wave.id}/responses.csv")
+    assert response.is_streamed and response.mimetype == "text/csv"
+    frame = _csv(client, f"/exports/waves/{wave.id}/responses.csv")
+    # 60 QR minus 1 flagged, plus paper forms verified (24 minus 4 keyed once).
+    assert len(frame) == 59 + 20
+    assert {"weight", "stratum", "psu", "unit_code_old", "unit_code_new", "channel", "flags",
+            "verification", "satisfaction", "waiting_time", "reason_dissatisfied"} <= set(frame.columns)
+    assert frame["weight"].gt(0).all() and frame["stratum"].notna().all()
+    assert set(frame["channel"]) == {"qr", "paper"}
+    assert frame["satisfaction"].isin([1, 2, 3]).all()
+    assert "Chờ lâu, \"quá\" đông; không rõ\nhướng dẫn" in set(frame["reason_dissatisfied"].dropna())
+    wider = _csv(client, f"/exports/waves/{wave.id}/responses.csv?include_flagged=1&include_unverified=1")
+    assert len(wider) == 60 + 24
+
+
+def test_end_to_end_estimates_from_the_exported_csv_match_the_results(app, login, wave):
+    frame = _csv(login("statistician"), f"/exports/waves/{wave.id}/responses.csv")
+    frame["commune_code"] = frame["unit_code_new"].fillna(frame["unit_code_old"]).astype(str)
+    design = Design(frame, weights="weight", strata="stratum", fpc="fpc", lonely_psu=LONELY_PSU)
+    defs = [{"id": "satisfied_share", "rule": "top2_share", "items": ("satisfaction",), "of": None,
+             "weights": None, "reverse": ()}]
+    with app.app_context():
+        table = wave_results(get_session(), wave, "commune", Inclusion())
+        definition = next(i.spec for i in table.indicators if i.id == "satisfied_share")
+    direct = estimate_index(design, [definition] if definition else defs, "satisfied_share",
+                            by="commune_code", scale_points={"satisfaction": 3}, ci="beta", target=0.95)
+    reported = {r.domain: r for r in table.for_indicator("satisfied_share")}
+    assert set(reported) == set(COMMUNES)
+    for _, row in direct.iterrows():
+        mine = reported[row["commune_code"]]
+        assert mine.estimate == pytest.approx(row["estimate"], abs=1e-12)
+        assert mine.se == pytest.approx(row["se"], abs=1e-12)
+        assert mine.n == row["n"]
+
+
+def _write(app, wave, fmt, tmp_path):
+    path = tmp_path / f"out.{fmt}"
+    with app.app_context():
+        n = write_file(get_session(), wave, Inclusion(), fmt, path, progress=lambda n: None)
+        design = rows.open_source(get_session(), wave, Inclusion()).design
+    return path, n, design
+
+
+@pytest.mark.parametrize("fmt", ["sav", "dta"])
+def test_spss_and_stata_files_carry_vietnamese_labels_codes_and_weights(app, wave, tmp_path, fmt):
+    path, n, design = _write(app, wave, fmt, tmp_path)
+    data, meta = (pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta)(str(path))
+    assert len(data) == n == 79
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["satisfaction"] == unicodedata.normalize("NFC", "Mức độ hài lòng của Ông/Bà")
+    assert labels["weight"] == "Quyền số cuối cùng"
+    assert unicodedata.is_normalized("NFC", "".join(filter(None, meta.column_labels)))
+    values = meta.variable_value_labels
+    assert set(values["satisfaction"]) == {1, 2, 3}
+    assert all(unicodedata.is_normalized("NFC", t) for t in values["satisfaction"].values())
+    assert values["channel"] == {1: "Mã QR", 2: "Phiếu giấy"}
+    assert set(data["satisfaction"].dropna().unique()) <= {1, 2, 3}
+    assert data["response_id"].astype(int).tolist() == design["response_id"].tolist()
+    np.testing.assert_allclose(data["weight"], design["weight"])
+    # Text codes become numbers 1..K with their labels (Stata labels only whole numbers).
+    waiting = values["waiting_time"]
+    assert all(isinstance(k, int | float) and float(k).is_integer() for k in waiting)
+    assert data["channel"].isin([1, 2]).all()
+
+
+def test_xlsx_has_data_codebook_and_results_sheets(app, wave, tmp_path):
+    path, n, _design = _write(app, wave, "xlsx", tmp_path)
+    book = load_workbook(path, read_only=True)
+    assert book.sheetnames == ["data", "codebook", "results", "results_district", "results_commune"]
+    data = list(book["data"].iter_rows(values_only=True))
+    assert data[1][:3] == ("response_id", "channel", "submitted_at")
+    assert data[0][0] == "Mã phiếu trả lời" and len(data) == 2 + n
+    codebook = list(book["codebook"].iter_rows(values_only=True))
+    assert codebook[0][:3] == ("name", "label_vi", "label_en")
+    assert any(row[0] == "satisfaction" and "Rất hài lòng" in (row[8] or "") for row in codebook)
+    results = list(book["results_commune"].iter_rows(values_only=True))
+    assert "estimate" in results[0] and len(results) > 1
+
+
+def test_parquet_round_trip_keeps_types_and_labels(app, wave, tmp_path):
+    path, n, design = _write(app, wave, "parquet", tmp_path)
+    table = pq.read_table(path)
+    assert table.num_rows == n
+    assert str(table.schema.field("satisfaction").type) == "int64"
+    assert table.schema.field("weight").metadata[b"label_vi"].decode() == "Quyền số cuối cùng"
+    np.testing.assert_allclose(table.column("weight").to_numpy(), design["weight"].to_numpy())
+
+
+def test_codebook_and_results_downloads(login, wave):
+    client = login("statistician")
+    codebook = _csv(client, f"/exports/waves/{wave.id}/codebook.csv")
+    assert "satisfaction" in set(codebook["name"])
+    results = client.get(f"/exports/waves/{wave.id}/results.csv?by=commune")
+    assert results.status_code == 200 and b"estimate" in results.get_data()
+    xlsx = client.get(f"/exports/waves/{wave.id}/results.xlsx?by=district")
+    assert xlsx.status_code == 200 and xlsx.get_data()[:2] == b"PK"
+    xlsx.close()
+
+
+def test_bad_requests_get_clear_errors(login, wave):
+    client = login("statistician")
+    assert client.get("/exports/waves/99999/responses.csv").status_code == 404
+    assert client.get(f"/exports/waves/{wave.id}/results.csv?by=nonsense").status_code == 400
+    assert client.get("/exports/jobs/99999").status_code == 404
+    bad = post_form(client, "/exports/jobs", {"wave_id": str(wave.id), "format": "exe"},
+                    form_url="/exports/")
+    assert bad.status_code == 400 and "error-summary" in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["viewer", "clerk", "supervisor"])
+def test_only_statisticians_and_admins_export(login, wave, role):
+    client = login(role)
+    assert client.get(f"/exports/waves/{wave.id}/responses.csv").status_code == 403
+    assert client.get("/exports/").status_code == 403
+
+
+def test_a_background_job_writes_the_file_and_the_page_polls(app, login, wave, tmp_path):
+    client = login("statistician")
+    response = post_form(client, "/exports/jobs",
+                         {"wave_id": str(wave.id), "format": "dta", "include_unverified": ""},
+                         form_url="/exports/")
+    assert response.status_code == 302
+    job_url = response.location
+    page = client.get(job_url).get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page or "Download" in page or "Tải" in page
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        with app.app_context():
+            job = get_session().get(ExportJob, int(job_url.rstrip("/").split("/")[-1]))
+            if job.status in ("done", "failed"):
+                break
+        time.sleep(0.5)
+    assert job.status == "done", job.error
+    page = client.get(job_url).get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page
+    download = client.get(f"{job_url}/file")
+    assert download.status_code == 200
+    saved = tmp_path / "downloaded.dta"
+    saved.write_bytes(download.get_data())
+    download.close()
+    data, _meta = pyreadstat.read_dta(str(saved))
+    assert len(data) == 79
