@@ -24,8 +24,9 @@ def test_every_view_declares_its_access(app):
 
 
 @pytest.fixture
-def sample_args(request, app, units):
-    """Values for the URL parameters of every route: real rows, so allowed roles get 200."""
+def sample_rows(app, units):
+    """Values for the URL parameters of every route: real rows, so allowed roles get 200; and
+    how to put a signed-in user in the scope of those rows."""
     from datetime import date
 
     from survey.service_points import operations
@@ -36,10 +37,16 @@ def sample_args(request, app, units):
         point = operations.save(operations.ServicePointData(
             "MC-03595", "Bộ phận Một cửa UBND Xã Than Uyên", "one_stop_commune", unit.id,
             None, True, ""))
+    entry_args, grant_entry_scope = entry_sample_args(app, unit.id)
+    results = results_sample_args(app)
     return {"unit_id": unit.id, "service_point_id": point.id,
-            "questionnaire_id": "tthc-desk", "version": 1,
-            **entry_sample_args(request, app, unit.id), **(results := results_sample_args(app)),
-            **exports_sample_args(app, results["wave_id"])}
+            "questionnaire_id": "tthc-desk", "version": 1, **entry_args, **results,
+            **exports_sample_args(app, results["wave_id"])}, grant_entry_scope
+
+
+@pytest.fixture
+def sample_args(sample_rows):
+    return sample_rows[0]
 
 
 def _url(rule, args):
@@ -64,8 +71,9 @@ def test_anonymous_users_are_sent_to_sign_in(app, client, sample_args):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_exactly_what_is_declared(app, client, make_user, sample_args, role):
-    make_user(role)
+def test_each_role_gets_exactly_what_is_declared(app, client, make_user, sample_rows, role):
+    sample_args, grant_scope = sample_rows
+    grant_scope(make_user(role))
     token = csrf_token(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"csrf_token": token, "username": role, "password": PASSWORD})
     for rule, view in _routes(app):

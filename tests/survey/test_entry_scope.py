@@ -2,9 +2,7 @@
 import json
 from datetime import date
 
-from sqlalchemy import event, insert
-
-from survey.models import BatchClerk, User, UserUnit
+from survey.models import BatchClerk, UserUnit
 from tests.survey.conftest import PASSWORD, csrf_token
 
 
@@ -39,13 +37,13 @@ def key(batch, clerk, number, answers, kind="first", uuid=None):
         batch.questionnaire_version, {k: [v] for k, v in answers.items()}), clerk)
 
 
-def entry_sample_args(request, app, unit_id):
-    """A batch with a form in conflict; every supervisor or clerk made later is put in its scope.
+def entry_sample_args(app, unit_id):
+    """A batch with a form in conflict, and how to put a supervisor or clerk in its scope.
 
-    The access test signs in one user per role after this runs, so the scope is granted as the
-    user is inserted.
+    Returns (URL values, grant): the access test calls grant(user) for the user it signs in.
     """
     from survey.auth.operations import create_user
+    from survey.db import transaction
 
     with app.app_context():
         one = create_user("sample-clerk-1", PASSWORD, "clerk")
@@ -58,15 +56,14 @@ def entry_sample_args(request, app, unit_id):
 
         response_id = query_paper_form(batch.wave_id, "S1").id
 
-    def grant(_mapper, connection, user):
-        if user.role == "supervisor":
-            connection.execute(insert(UserUnit).values(user_id=user.id, unit_id=unit_id))
-        elif user.role == "clerk":
-            connection.execute(insert(BatchClerk).values(batch_id=batch.id, user_id=user.id))
+    def grant(user):
+        with app.app_context(), transaction() as session:
+            if user.role == "supervisor":
+                session.add(UserUnit(user_id=user.id, unit_id=unit_id))
+            elif user.role == "clerk":
+                session.add(BatchClerk(batch_id=batch.id, user_id=user.id))
 
-    event.listen(User, "after_insert", grant)
-    request.addfinalizer(lambda: event.remove(User, "after_insert", grant))
-    return {"batch_id": batch.id, "response_id": response_id}
+    return {"batch_id": batch.id, "response_id": response_id}, grant
 
 
 def _sign_in(client, username):
