@@ -41,6 +41,13 @@ DEFAULTS = {
     "COMPRESS_MIN_BYTES": 500,
     # A queued or running export job whose worker has not reported for this long is shown as failed.
     "EXPORT_JOB_STALE_SECONDS": 600,
+    # Results of waves with at least this many counted responses are computed in the background and
+    # kept (survey/estimates/snapshots.py); smaller waves are computed in the request.
+    "RESULTS_INLINE_MAX_RESPONSES": 50_000,
+    # A results computation silent this long has died and may be retaken; a failed one is retried
+    # after the second delay.
+    "RESULTS_SNAPSHOT_TIMEOUT_SECONDS": 1800,
+    "RESULTS_SNAPSHOT_RETRY_SECONDS": 300,
     # API tokens expire after this many days (a new one is made on the tokens page).
     "API_TOKEN_DAYS": 365,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -1,13 +1,15 @@
 """The worker process of an export job: `python -m survey.exports.runner <job id>`.
 
-Started by `operations.create_job` with the app's configuration in SURVEY_EXPORT_WORKER_CONFIG.
+Started by `operations.create_job` through `spawn`, with the app's configuration in CONFIG_ENV.
 It writes the file under a temporary name and renames it when complete, so a download never
 sees half a file; any failure is recorded on the job as an error code.
 """
 import json
 import logging
 import os
+import subprocess
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +17,9 @@ from survey.estimates.dataset import Inclusion
 from survey.exports import rows, tables, writers
 
 log = logging.getLogger(__name__)
+CONFIG_ENV = "SURVEY_EXPORT_WORKER_CONFIG"
+# The app configuration a worker process needs to open the same database and questionnaires.
+WORKER_CONFIG_KEYS = ("DATABASE_URL", "QUESTIONNAIRES_DIR", "TRANSLATIONS_DIR", "SECRET_KEY")
 SUFFIXES = {"xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "parquet": ".parquet"}
 
 
@@ -74,11 +79,31 @@ def run(job_id: int) -> None:
     update_job(job_id, status="done", file_name=name, finished_at=datetime.now(UTC))
 
 
-def main(argv: list[str]) -> int:
+def spawn(module: str, *args) -> None:
+    """Run `python -m module args` in its own process with the current app's configuration (long
+    work must not hold a web worker's memory or time); `worker_app` opens the app there."""
+    from flask import current_app
+
+    config = {key: current_app.config[key] for key in WORKER_CONFIG_KEYS}
+    config["INSTANCE_PATH"] = current_app.instance_path
+    config["LANGUAGES"] = ",".join(current_app.config["LANGUAGES"])
+    env = {**os.environ, CONFIG_ENV: json.dumps(config)}
+    process = subprocess.Popen([sys.executable, "-m", module, *map(str, args)], env=env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    # Reap the child when it ends, so no zombie outlives it.
+    threading.Thread(target=process.wait, daemon=True).start()
+
+
+def worker_app():
+    """The app of a process started by `spawn`."""
     from survey import create_app
 
-    config = json.loads(os.environ["SURVEY_EXPORT_WORKER_CONFIG"])
-    app = create_app(config, strict=True)
+    return create_app(json.loads(os.environ[CONFIG_ENV]), strict=True)
+
+
+def main(argv: list[str]) -> int:
+    app = worker_app()
     with app.app_context():
         try:
             run(int(argv[0]))

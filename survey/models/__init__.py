@@ -2,6 +2,7 @@
 from survey.models.entry import AuditEvent, Batch, BatchClerk, PaperEntry
 from survey.models.exports import ApiToken, ExportJob
 from survey.models.responses import Answer, Response
+from survey.models.results_snapshots import ResultsSnapshot
 from survey.models.service_points import ServicePoint
 from survey.models.units import AdminUnit, UnitPopulation, UnitSuccession
 from survey.models.users import LoginAttempt, User, UserUnit
@@ -20,6 +21,7 @@ __all__ = [
     "LoginAttempt",
     "PaperEntry",
     "Response",
+    "ResultsSnapshot",
     "ServicePoint",
     "UnitPopulation",
     "UnitSuccession",

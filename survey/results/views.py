@@ -5,15 +5,16 @@ Views call `survey.estimates` only and format what it returns; they compute no s
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_percent, get_locale
+from flask_babel import format_datetime, format_percent, get_locale
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from survey.auth.access import public, requires
 from survey.db import get_session
-from survey.estimates import Inclusion, wave_results
+from survey.estimates import Inclusion
 from survey.estimates.dashboard import answer_distribution, target_dashboard
 from survey.estimates.results import TARGET, demographic_items
+from survey.estimates.snapshots import results_for
 from survey.i18n_lazy import _, ngettext
 from survey.questionnaires import localized
 from survey.results import charts, operations
@@ -28,6 +29,7 @@ READERS = ("admin", "statistician", "viewer")
 STATISTICS = ("admin", "statistician")
 MIN_PUBLIC_N = 30
 CHARTS = ("units", "trend", "items")
+REFRESH_SECONDS = 15  # how often the "being computed" page reloads itself
 
 
 def _lang() -> str:
@@ -69,7 +71,11 @@ def show_results(wave_id):
     if by not in choices:
         abort(400)
     inclusion = _inclusion()
-    table = wave_results(get_session(), wave, by or None, inclusion, _lang())
+    served = results_for(get_session(), wave, [by, None] if by else [None], inclusion, _lang())
+    waiting = _waiting(wave, served)
+    if waiting:
+        return waiting
+    table, overview = served[0].table, served[-1].table
     indicator_id = request.args.get("indicator") or (table.headline.id if table.headline else "")
     indicator = table.indicator(indicator_id)
     if table.indicators and indicator is None:
@@ -78,8 +84,31 @@ def show_results(wave_id):
         "results/show.html", wave=wave, table=table, by=by, choices=choices, indicator=indicator,
         rows=table.for_indicator(indicator_id), inclusion=inclusion.resolved(wave), pct=pct,
         status_labels=STATUS_LABELS, flag_text=flag_text, target=TARGET,
-        problem=describe_problem(table.problem) if table.problem else None,
-        overview=wave_results(get_session(), wave, None, inclusion, _lang()) if by else table)
+        problem=describe_problem(table.problem) if table.problem else None, overview=overview,
+        stale=_stale_notice(served))
+
+
+def _waiting(wave, served):
+    """The "being computed" page (202, reloads itself) while a large wave has no table yet, or the
+    failure page (503) when its computation failed; None when every table can be shown."""
+    if all(s.table is not None for s in served):
+        return None
+    failed = any(s.state == "failed" for s in served)
+    return render_template("results/computing.html", wave=wave, failed=failed,
+                           refresh=REFRESH_SECONDS), 503 if failed else 202
+
+
+def _stale_notice(served) -> str | None:
+    """The notice over figures computed before the latest responses or design change."""
+    stale = [s for s in served if s.state == "stale"]
+    if not stale:
+        return None
+    when = format_datetime(min(s.as_of for s in stale), "short")
+    if any(s.error for s in stale):
+        return _("These figures are as of %(time)s. Updating them with the latest responses failed; "
+                 "it will be tried again in a few minutes.", time=when)
+    return _("These figures are as of %(time)s and are being updated with the latest responses. "
+             "Reload the page in a few minutes to see the new figures.", time=when)
 
 
 @bp.route("/results/<int:wave_id>/dashboard")
@@ -196,12 +225,16 @@ def public_results(wave_id):
     design = wave_queries.query_design(wave)
     if not (design.published and design.public):
         abort(404)
-    table = wave_results(get_session(), wave, "commune", Inclusion(), _lang())
-    overall = wave_results(get_session(), wave, None, Inclusion(), _lang())
+    served = results_for(get_session(), wave, ["commune", None], Inclusion(), _lang())
+    waiting = _waiting(wave, served)
+    if waiting:
+        return waiting
+    table, overall = served[0].table, served[1].table
     headline = table.headline
     rows = table.for_indicator(headline.id) if headline else []
     shown = [(r, r.n >= MIN_PUBLIC_N and not r.flags) for r in rows if r.n]
     first = overall.for_indicator(headline.id) if headline else []
     return render_template("results/public.html", wave=wave, rows=shown, headline=headline,
+                           stale=_stale_notice(served),
                            overall=first[0] if first else None, pct=pct, target=TARGET,
                            status_labels=STATUS_LABELS, min_n=MIN_PUBLIC_N)

@@ -123,6 +123,11 @@ def set_published(wave: Wave, published: bool, public: bool) -> None:
     with transaction() as session:
         design = _touch(session, wave.id)
         design.published, design.public = published, public and published
+    if published:
+        from survey.estimates.snapshots import refresh_wave
+
+        # Published results are about to be read: compute a large wave's tables now, in the background.
+        refresh_wave(get_session(), wave)
 
 
 def stratum_codes(stratify_by: str) -> set[str]:
