@@ -27,8 +27,10 @@ def init_app(app, strict: bool):
             check_schema(get_engine())
         except SchemaNotCurrent as exc:
             problems.append(str(exc))
+    # No pooled connection outlives start-up: a server that loads the app once and forks its
+    # workers (gunicorn --preload) must not hand one database connection to several processes.
+    app.extensions["db_engine"].dispose()
     if problems and strict:
-        app.extensions["db_engine"].dispose()  # no pooled connection outlives the refusal
         raise RuntimeError("\n".join(problems))
     app.extensions["startup_problems"] = problems
     for problem in problems:
