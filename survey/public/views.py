@@ -10,6 +10,7 @@ from survey.forms.builder import FIELD_PREFIX, form_class
 from survey.i18n_lazy import _l
 from survey.public import queries
 from survey.public.faces import FACES
+from survey.public.first_page import first_page
 from survey.public.operations import Refusal, save_page
 from survey.startup import registry
 
@@ -95,14 +96,15 @@ def _not_asked(section, earlier):
             and not item.condition.holds(earlier)}
 
 
-def _render(point, questionnaire, lang, response, response_uuid, page, form, status=200):
+def _render(point, questionnaire, lang, response, response_uuid, page, form, status=200,
+            **context):
     section = questionnaire.sections[page]
     return render_template(
         "public/page.html", point=point, questionnaire=questionnaire, lang=lang, form=form,
         section=section, page=page, pages=len(questionnaire.sections),
         response_uuid=response_uuid, prefix=FIELD_PREFIX, honeypot=HONEYPOT, faces=FACES,
         not_asked=_not_asked(section, queries.query_answers(response)) if response else set(),
-        recorded=page > questionnaire.complete_page), status
+        recorded=page > questionnaire.complete_page, **context), status
 
 
 @bp.route("/q/<code>")
@@ -115,9 +117,18 @@ def start(code):
         return redirect(url_for("public.answer_page", code=point.code, response_uuid=resumed.uuid,
                                 page=resumed.current_page))
     dossier, lang = request.args.get("hs", "")[:40], _language(questionnaire)
-    form = form_class(questionnaire, lang, (questionnaire.sections[0].id,))(
-        formdata=None, data={FIELD_PREFIX + "dossier_code": dossier} if dossier else None)
-    return _render(point, questionnaire, lang, None, str(uuid.uuid4()), 0, form)
+    first_section = (questionnaire.sections[0].id,)
+    if dossier:  # a dossier code carried in the link: a page for this citizen alone
+        form = form_class(questionnaire, lang, first_section)(
+            formdata=None, data={FIELD_PREFIX + "dossier_code": dossier})
+        return _render(point, questionnaire, lang, None, str(uuid.uuid4()), 0, form)
+
+    def render(response_uuid, token):
+        form = form_class(questionnaire, lang, first_section)(formdata=None)
+        return _render(point, questionnaire, lang, None, response_uuid, 0, form,
+                       csrf_token=lambda: token)[0]
+
+    return first_page((request.path, point, questionnaire.key, lang, str(get_locale())), render)
 
 
 @bp.route("/q/<code>/<response_uuid>/<int:page>", methods=["GET", "POST"])

@@ -80,6 +80,34 @@ def test_desk_rating_counts_after_one_tap(app, client, points):
         assert _answers(response)["waiting_time"] == "lt15" and response.current_page == 2
 
 
+def test_every_scan_gets_its_own_response_id_and_token(app, points):
+    """The first page is rendered once and filled in per scan (survey.public.first_page)."""
+    scans = [app.test_client() for _ in range(3)]
+    pages = [c.get("/q/MC-03595") for c in scans]
+    forms = [_form_of(page) for page in pages]
+    assert len({action for action, _ in forms}) == 3
+    assert len({fields["csrf_token"] for _, fields in forms}) == 3
+    assert "mark" not in pages[0].get_data(as_text=True)
+    for c, page in zip(scans, pages):
+        assert _post_page(c, page, {"q_satisfaction": "2"}).status_code == 303
+    with app.app_context():
+        assert len({r.uuid for r in _responses()}) == 3
+
+
+def test_first_page_follows_language_and_service_point_changes(app, client, points):
+    app.config["SERVICE_POINT_CACHE_SECONDS"] = 0
+    english = _soup(client.get("/q/MC-03595?lang=en"))
+    assert english.html["lang"] == "en" and english.select_one("header p").get_text() == "Điểm MC-03595"
+    vietnamese = _soup(client.get("/q/MC-03595?lang=vi"))
+    assert vietnamese.html["lang"] == "vi" and "Rất hài lòng" in vietnamese.get_text()
+    with app.app_context():
+        point = get_session().get(ServicePoint, points["MC-03595"])
+        point.name = "Bộ phận Một cửa xã Than Uyên"
+        get_session().add(point)
+        get_session().commit()
+    renamed = _soup(client.get("/q/MC-03595"))
+    assert renamed.select_one("header p").get_text() == "Bộ phận Một cửa xã Than Uyên"
+
 def test_follow_ups_can_be_skipped(app, client, points):
     rated = _post_page(client, client.get("/q/MC-03595"), {"q_satisfaction": "2"})
     skipped = _post_page(client, client.get(rated.location), {}, skip="1")
