@@ -23,6 +23,14 @@ _INSERT_ANSWER = insert(Answer.__table__)
 
 
 @dataclass(frozen=True)
+class Saved:
+    """Where the response stands after a page: the page to show next, and its status."""
+
+    current_page: int
+    status: str
+
+
+@dataclass(frozen=True)
 class Refusal(Exception):
     """A submission that is not stored; `code` picks the page the citizen sees."""
 
@@ -36,7 +44,7 @@ def _dossier_taken(session, service_point_id, dossier_code, response_id) -> bool
 
 
 def save_page(*, questionnaire, service_point, response, response_uuid, page, checked, language,
-              honeypot=False, skip=False) -> Response:
+              honeypot=False, skip=False) -> Saved:
     """Store the answers of `page` (or skip an optional page); raise Refusal if it cannot be.
 
     `response` is the stored response with this id, or None when its first page comes in. A
@@ -82,24 +90,25 @@ def save_page(*, questionnaire, service_point, response, response_uuid, page, ch
                 fields["flags"], service_point, now, honeypot, counts, top, new))
         elif honeypot:
             fields["flags"] = integrity.add_flag(fields["flags"], integrity.FLAG_HONEYPOT)
+        fields.setdefault("status", "in_progress" if new else response.status)
         if new:
-            response = Response(
-                uuid=response_uuid, questionnaire_id=questionnaire.id,
-                questionnaire_version=questionnaire.version, channel="qr",
-                status=fields.pop("status", "in_progress"), service_point_id=service_point.id,
-                unit_id=service_point.unit_id, language=language, client_key=key,
-                started_at=now, **fields)
-            response.id = session.connection().execute(
-                _INSERT_RESPONSE, response.model_dump(exclude={"id"})).scalar_one()
+            # A plain row, not a model instance: building one costs more than the insert.
+            response_id = session.connection().execute(_INSERT_RESPONSE, {
+                "uuid": response_uuid, "questionnaire_id": questionnaire.id,
+                "questionnaire_version": questionnaire.version, "channel": "qr",
+                "service_point_id": service_point.id, "unit_id": service_point.unit_id,
+                "language": language, "client_key": key, "started_at": now, **fields,
+            }).scalar_one()
         else:
             for name, value in fields.items():
                 setattr(response, name, value)
             session.add(response)
             session.flush()
+            response_id = response.id
         if not skip:
-            _replace_answers(session, response, questionnaire.sections[page], checked, new)
+            _replace_answers(session, response_id, questionnaire.sections[page], checked, new)
         session.commit()
-        return response
+        return Saved(fields["current_page"], fields["status"])
     except IntegrityError:
         # Two tabs racing on one dossier or one response id: the first one won.
         session.rollback()
@@ -109,12 +118,12 @@ def save_page(*, questionnaire, service_point, response, response_uuid, page, ch
         raise
 
 
-def _replace_answers(session, response, section, checked, new):
+def _replace_answers(session, response_id, section, checked, new):
     item_ids = [item.id for item in section.items]
     if not new:
-        session.exec(delete(Answer).where(Answer.response_id == response.id,
+        session.exec(delete(Answer).where(Answer.response_id == response_id,
                                           Answer.item_id.in_(item_ids)))
-    rows = [{"response_id": response.id, "item_id": item_id, "value": value,
+    rows = [{"response_id": response_id, "item_id": item_id, "value": value,
              "value_num": checked.numbers.get(item_id)}
             for item_id, value in checked.values.items() if item_id in item_ids]
     if rows:
