@@ -42,6 +42,21 @@ def pct(value) -> str:
     return format_percent(value, "#,##0.0%")
 
 
+def bounded(low, high) -> bool:
+    """Whether a 95% CI has both bounds: one response, or a variance of 0, leaves it without."""
+    return not any(bound is None or bound != bound for bound in (low, high))
+
+
+def interval(low, high, show=pct) -> str:
+    """A 95% CI as "low – high", or plain words when it has no bounds."""
+    return f"{show(low)} – {show(high)}" if bounded(low, high) else _("cannot be computed")
+
+
+@bp.context_processor
+def _formatters():
+    return {"pct": pct, "interval": interval, "bounded": bounded}
+
+
 def _wave_for_reader(wave_id):
     wave = wave_queries.query_wave(wave_id) or abort(404)
     if current_user.role not in STATISTICS and not wave_queries.query_design(wave).published:
@@ -82,7 +97,7 @@ def show_results(wave_id):
         abort(400)
     return render_template(
         "results/show.html", wave=wave, table=table, by=by, choices=choices, indicator=indicator,
-        rows=table.for_indicator(indicator_id), inclusion=inclusion.resolved(wave), pct=pct,
+        rows=table.for_indicator(indicator_id), inclusion=inclusion.resolved(wave),
         status_labels=STATUS_LABELS, flag_text=flag_text, target=TARGET,
         problem=describe_problem(table.problem) if table.problem else None, overview=overview,
         stale=_stale_notice(served))
@@ -119,7 +134,7 @@ def dashboard(wave_id):
     if level not in ("commune", "district"):
         abort(400)
     board = target_dashboard(get_session(), wave, level, _inclusion(), _lang())
-    return render_template("results/dashboard.html", wave=wave, board=board, level=level, pct=pct,
+    return render_template("results/dashboard.html", wave=wave, board=board, level=level,
                            status_labels=STATUS_LABELS, flag_text=flag_text, target=TARGET,
                            problem=describe_problem(board.problem) if board.problem else None)
 
@@ -173,7 +188,7 @@ def chart_page(wave_id):
     wave = _wave_for_reader(wave_id)
     items = answer_distribution(get_session(), wave, _inclusion(), _lang())
     board = target_dashboard(get_session(), wave, "commune", _inclusion(), _lang())
-    return render_template("results/charts.html", wave=wave, items=items, board=board, pct=pct,
+    return render_template("results/charts.html", wave=wave, items=items, board=board,
                            svg={name: charts.to_svg(_chart(wave, name)) for name in CHARTS},
                            query=request.query_string.decode())
 
@@ -236,5 +251,5 @@ def public_results(wave_id):
     first = overall.for_indicator(headline.id) if headline else []
     return render_template("results/public.html", wave=wave, rows=shown, headline=headline,
                            stale=_stale_notice(served),
-                           overall=first[0] if first else None, pct=pct, target=TARGET,
+                           overall=first[0] if first else None, target=TARGET,
                            status_labels=STATUS_LABELS, min_n=MIN_PUBLIC_N)

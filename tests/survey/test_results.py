@@ -195,3 +195,15 @@ def test_public_page_only_when_published_and_public_with_small_cells_hidden(app,
     cells = [r.find_all("td") for r in soup.find("table").tbody.find_all("tr")]
     assert all(len(c) == 1 for c in cells)  # 25 responses per commune: all suppressed
     assert "Không hiển thị" in soup.get_text() or "Not shown" in soup.get_text()
+
+
+def test_an_interval_without_bounds_says_so_in_words(app, login, units):
+    with app.app_context():
+        sparse = make_results_wave("SPARSE", responses=4)  # two communes with one response each
+    client = login("statistician")
+    results = _soup(client.get(f"/results/{sparse.id}?by=commune&lang=vi")).find_all("table")[1]
+    dashboard = _soup(client.get(f"/results/{sparse.id}/dashboard?lang=vi")).find("table")
+    for table, column in ((results, 1), (dashboard, 2)):
+        intervals = [r.find_all("td")[column].get_text(strip=True) for r in table.tbody.find_all("tr")]
+        assert sorted(intervals)[-2:] == ["không tính được"] * 2, intervals
+        assert not any(i.startswith("–") or i.endswith("–") for i in intervals)
