@@ -33,6 +33,7 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 ACTION = re.compile(r'<form method="post" action="([^"]+)"')
 
@@ -43,9 +44,25 @@ def free_port():
         return s.getsockname()[1]
 
 
+def settle_new_cluster(url):
+    """Let a brand-new cluster reuse WAL files as a running server does.
+
+    A new cluster zero-fills each WAL segment file it creates; a server that has been running
+    recycles old ones. On this machine that made the first minute of a new cluster about 30%
+    slower (302/s, then 417/s and 500/s in the next 40-s runs on the same cluster).
+    """
+    from sqlalchemy import create_engine, text
+
+    from survey.db import normalise_url
+    engine = create_engine(normalise_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("ALTER SYSTEM SET wal_init_zero = off"))
+        conn.execute(text("SELECT pg_reload_conf()"))
+    engine.dispose()
+
+
 def prepare_database(url):
     """Migrate and seed units and service points; return the desk codes."""
-    sys.path.insert(0, str(ROOT))
     from survey import create_app
     from survey.db import get_engine
     from survey.demo import seed
@@ -201,6 +218,7 @@ def main():
     if options.postgres:
         url = subprocess.check_output([str(ROOT / ".ci/postgres.sh"), "start", str(pg_dir), str(free_port())],
                                       text=True).strip()
+        settle_new_cluster(url)
     else:
         url = f"sqlite:///{tmp / 'bench.db'}"
     server = None
