@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 from survey import create_app
 from survey.db import make_engine
+from survey.estimates import cache as estimates_cache
 from survey.migrate import upgrade
 
 PASSWORD = "correct horse battery"
@@ -41,12 +42,14 @@ def app(database_url, instance_path):
         "INSTANCE_PATH": instance_path,
         "SECRET_KEY": "test-secret-key",
     }, strict=True)
+    estimates_cache.clear()
     yield app
     engine = app.extensions["db_engine"]
     with engine.begin() as conn:
         for table in reversed(SQLModel.metadata.sorted_tables):
             conn.execute(table.delete())
     engine.dispose()
+    estimates_cache.clear()  # its frames and tables were of the rows just deleted
 
 
 @pytest.fixture

@@ -10,17 +10,9 @@ from sqlmodel import select
 
 from survey.api.tokens import create_token, hash_token
 from survey.db import get_session, transaction
-from survey.estimates import cache
 from survey.models import ApiToken, ExportJob
 from tests.survey.conftest import post_form
 from tests.survey.test_exports import make_export_wave
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from analysis import Design, estimate_index
 from survey.db import get_session, transaction
-from survey.estimates import Inclusion, cache, counted_responses, design_frame, wave_results
+from survey.estimates import Inclusion, counted_responses, design_frame, wave_results
 from survey.estimates.dataset import FRAME_COLUMNS
 from survey.models import Answer, Response
 from survey.questionnaires import check_answers
@@ -22,13 +22,6 @@ from survey.waves import operations
 
 COMMUNES = ("03595", "03388", "03390", "03394")
 DAY = date(2025, 9, 1)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _wave(stratify_by="commune", mode="both", unverified=False, psu="none"):

@@ -15,7 +15,6 @@ from sqlmodel import select
 
 from analysis import Design, estimate_index
 from survey.db import get_session, transaction
-from survey.estimates import cache
 from survey.estimates.dataset import Inclusion
 from survey.estimates.results import wave_results
 from survey.estimates.weights import LONELY_PSU
@@ -83,13 +82,6 @@ def exports_sample_args(app, wave_id):
         (export_dir() / "sample.parquet").write_bytes(b"PAR1")
         token, _secret = create_token(user_id, "sample")
     return {"job_id": job.id, "token_id": token.id}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -88,7 +88,7 @@ def test_every_scan_gets_its_own_response_id_and_token(app, points):
     assert len({action for action, _ in forms}) == 3
     assert len({fields["csrf_token"] for _, fields in forms}) == 3
     assert "mark" not in pages[0].get_data(as_text=True)
-    for c, page in zip(scans, pages):
+    for c, page in zip(scans, pages, strict=True):
         assert _post_page(c, page, {"q_satisfaction": "2"}).status_code == 303
     with app.app_context():
         assert len({r.uuid for r in _responses()}) == 3

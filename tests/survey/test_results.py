@@ -7,7 +7,6 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from survey.db import get_session
-from survey.estimates import cache
 from survey.models import ServicePoint
 from survey.questionnaires import check_answers
 from survey.responses.operations import record_response
@@ -50,13 +49,6 @@ def results_sample_args(app):
     with app.app_context():
         wave = make_results_wave("SAMPLE-RESULTS", responses=12)
     return {"wave_id": wave.id, "name": "units", "fmt": "svg"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

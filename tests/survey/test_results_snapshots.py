@@ -20,13 +20,6 @@ from tests.survey.test_results import make_results_wave
 WAIT_S = 120
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def wave(app, units):
     with app.app_context():

@@ -6,17 +6,9 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from survey.estimates import cache
 from survey.models import Wave, WaveDesign, WaveMargin, WaveStratum
 from tests.survey.conftest import post_form
 from tests.survey.test_results import make_results_wave
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _wave_form(**extra):
