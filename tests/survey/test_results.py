@@ -61,6 +61,11 @@ def _soup(response):
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
+def _import_d766(client, csv):
+    return post_form(client, "/d766/import", {"file": (io.BytesIO(csv.encode()), "d766.csv")},
+                     content_type="multipart/form-data")
+
+
 def test_results_page_shows_estimates_with_intervals_per_commune(login, wave):
     client = login("statistician")
     page = client.get(f"/results/{wave.id}?by=commune&lang=vi")
@@ -120,8 +125,7 @@ def test_dashboard_shows_status_d766_rate_trend_and_channels(app, login, wave):
     client = login("statistician")
     csv = ("unit_code,month,dossiers,negative\n"
            "03595,2025-08,400,8\n03595,2025-09,600,12\n03388,2025-09,100,10\n")
-    response = post_form(client, "/d766/import", {"file": (io.BytesIO(csv.encode()), "d766.csv")},
-                         content_type="multipart/form-data")
+    response = _import_d766(client, csv)
     assert response.status_code == 302
     soup = _soup(client.get(f"/results/{wave.id}/dashboard?lang=vi"))
     units_table, trend = soup.find_all("table")
@@ -139,8 +143,7 @@ def test_d766_import_rejects_bad_files_whole(login, units):
     client = login("statistician")
     csv = ("unit_code,month,dossiers,negative\n"
            "03595,2025-08,400,8\n99999,2025-09,1,0\n03595,2025-13,1,0\n03388,2025-09,5,9\n")
-    response = post_form(client, "/d766/import", {"file": (io.BytesIO(csv.encode()), "d766.csv")},
-                         content_type="multipart/form-data")
+    response = _import_d766(client, csv)
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "Line 3" in text or "Dòng 3" in text
