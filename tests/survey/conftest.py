@@ -2,6 +2,8 @@
 set), a fresh app per test with every table emptied afterwards, clients and user factories."""
 import os
 import re
+import signal
+import time
 
 import pytest
 from sqlalchemy import text
@@ -11,6 +13,7 @@ from survey import create_app
 from survey.db import make_engine
 from survey.estimates import cache as estimates_cache
 from survey.migrate import upgrade
+from worker import build_consumer
 
 PASSWORD = "correct horse battery"
 
@@ -44,12 +47,40 @@ def app(database_url, instance_path):
     }, strict=True)
     estimates_cache.clear()
     yield app
+    queue = app.extensions["jobs"]
+    queue.huey.flush()  # huey's tables are not models: empty the queue the test left behind
+    queue.close()
     engine = app.extensions["db_engine"]
     with engine.begin() as conn:
         for table in reversed(SQLModel.metadata.sorted_tables):
             conn.execute(table.delete())
     engine.dispose()
     estimates_cache.clear()  # its frames and tables were of the rows just deleted
+
+
+@pytest.fixture
+def worker(app):
+    """The background worker of `app` running in this process: worker.py's consumer on threads,
+    with every job registered (periodic ones left to their own test); stopped before the app."""
+    consumer = build_consumer(app, periodic=False)
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    consumer.start()
+    for signum, handler in handlers.items():  # the consumer took them for a process of its own
+        signal.signal(signum, handler)
+    yield consumer
+    consumer.stop(graceful=True)
+
+
+def wait_for(check, seconds=60, what="the background job"):
+    """Poll `check()` until it returns something true, for at most `seconds`; return that value."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not finish within {seconds} s")
+        time.sleep(0.2)
 
 
 @pytest.fixture

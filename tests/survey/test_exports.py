@@ -1,7 +1,6 @@
 """Labelled exports: CSV stream, XLSX, SPSS, Stata and Parquet round trips, jobs, and the
 end-to-end check of exported data against the results adapter through analysis.Design."""
 import io
-import time
 import unicodedata
 from datetime import UTC, date, datetime
 
@@ -27,7 +26,7 @@ from survey.service_points import operations as sp_operations
 from survey.startup import registry
 from survey.units.queries import query_unit
 from survey.waves import operations as wave_operations
-from tests.survey.conftest import post_form
+from tests.survey.conftest import post_form, wait_for
 
 COMMUNES = ("03595", "03388", "03390")
 
@@ -217,7 +216,13 @@ def test_only_statisticians_and_admins_export(login, wave, role):
     assert client.get("/exports/").status_code == 403
 
 
-def test_a_background_job_writes_the_file_and_the_page_polls(app, login, wave, tmp_path):
+def _finished_job(app, job_id):
+    with app.app_context():
+        job = get_session().get(ExportJob, job_id)
+        return job if job.status in ("done", "failed") else None
+
+
+def test_a_background_job_writes_the_file_and_the_page_polls(app, login, wave, worker, tmp_path):
     client = login("statistician")
     response = post_form(client, "/exports/jobs",
                          {"wave_id": str(wave.id), "format": "dta", "include_unverified": ""},
@@ -226,13 +231,8 @@ def test_a_background_job_writes_the_file_and_the_page_polls(app, login, wave, t
     job_url = response.location
     page = client.get(job_url).get_data(as_text=True)
     assert 'http-equiv="refresh"' in page or "Download" in page or "Tải" in page
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        with app.app_context():
-            job = get_session().get(ExportJob, int(job_url.rstrip("/").split("/")[-1]))
-            if job.status in ("done", "failed"):
-                break
-        time.sleep(0.5)
+    job_id = int(job_url.rstrip("/").split("/")[-1])
+    job = wait_for(lambda: _finished_job(app, job_id), 90, "the export job")
     assert job.status == "done", job.error
     page = client.get(job_url).get_data(as_text=True)
     assert 'http-equiv="refresh"' not in page

@@ -1,6 +1,5 @@
-"""Results snapshots: small waves inline, large ones computed by a real worker process and kept."""
+"""Results snapshots: small waves inline, large ones computed by the real worker and kept."""
 import math
-import time
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +14,7 @@ from survey.models import ResultsSnapshot, ServicePoint
 from survey.questionnaires import check_answers
 from survey.responses.operations import record_response
 from survey.startup import registry
+from tests.survey.conftest import wait_for
 from tests.survey.test_results import make_results_wave
 
 WAIT_S = 120
@@ -30,8 +30,7 @@ def wave(app, units):
 def large(app, wave):
     """Every wave counts as large: results come from snapshots computed in the background."""
     app.config["RESULTS_INLINE_MAX_RESPONSES"] = 0
-    yield wave
-    _wait_done(app)  # no worker may outlive the test's database
+    return wave
 
 
 def _rows(app):
@@ -40,13 +39,11 @@ def _rows(app):
 
 
 def _wait_done(app):
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
+    def finished():
         rows = _rows(app)
-        if all(r.status != "computing" for r in rows):
-            return rows
-        time.sleep(0.3)
-    raise AssertionError(f"snapshot computation still running after {WAIT_S} s: {_rows(app)}")
+        return rows if all(r.status != "computing" for r in rows) else None
+
+    return wait_for(finished, WAIT_S, "the results computation")
 
 
 def _add_response(app):
@@ -98,7 +95,7 @@ def test_table_round_trips_through_json_exactly(app, wave):
                                                               {"strata": ["03595", "03388"]})
 
 
-def test_large_wave_is_computed_in_the_background_then_served_then_refreshed(app, login, large):
+def test_large_wave_is_computed_in_the_background_then_served_then_refreshed(app, login, large, worker):
     client = login("statistician")
     url = f"/results/{large.id}?by=commune&lang=vi"
     first = client.get(url)
@@ -179,15 +176,12 @@ def test_failed_computation_shows_a_clear_message(app, login, large):
     assert "The results could not be computed" in english.get_data(as_text=True)
 
 
-def test_publishing_a_large_wave_starts_its_computation(app, units):
+def test_publishing_a_large_wave_starts_its_computation(app, units, worker):
     app.config["RESULTS_INLINE_MAX_RESPONSES"] = 0
-    try:
-        with app.app_context():
-            make_results_wave(responses=30)  # publishes the wave
-        rows = _wait_done(app)
-        languages = app.config["LANGUAGES"]
-        assert sorted((r.breakdown, r.lang) for r in rows) == sorted(
-            (by, lang) for by in ("", "commune") for lang in languages)
-        assert all(r.status == "ready" for r in rows)
-    finally:
-        _wait_done(app)
+    with app.app_context():
+        make_results_wave(responses=30)  # publishes the wave
+    rows = _wait_done(app)
+    languages = app.config["LANGUAGES"]
+    assert sorted((r.breakdown, r.lang) for r in rows) == sorted(
+        (by, lang) for by in ("", "commune") for lang in languages)
+    assert all(r.status == "ready" for r in rows)
