@@ -25,7 +25,8 @@ def register(app) -> JobQueue:
     queue.register("export", export_runner.run, on_failure=export_runner.record_failure)
     queue.register("results_snapshot", snapshots.compute)
     queue.register("purge_client_keys", lambda: purge_client_keys(config["CLIENT_KEY_RETENTION_DAYS"]))
-    queue.register("remove_old_exports", lambda: exports.remove_old_files(config["EXPORT_FILE_RETENTION_DAYS"]))
+    queue.register("remove_old_exports",
+                   lambda: exports.remove_old_files(config["EXPORT_FILE_RETENTION_DAYS"]))
     queue.register("refresh_stale_snapshots", snapshots.refresh_stale)
     # Daily upkeep at night in Lai Châu (UTC+7): 02:10 and 02:20.
     queue.every(crontab(minute="10", hour="19"), "purge_client_keys")

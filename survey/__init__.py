@@ -15,8 +15,8 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     `db upgrade` and `questionnaires check` can run; the problem is then served as a 503 page.
     """
     from survey import auth, compression, db, errors, i18n, startup
-    from survey.jobs import queue
     from survey.config import load_config
+    from survey.jobs import queue
 
     # The worker and the web server must share the instance folder (SQLite file, export files).
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("SURVEY_INSTANCE_PATH")

@@ -205,7 +205,8 @@ def refresh_stale() -> int:
     for wave in waves:
         revision = wave_design(session, wave).revision
         fingerprint = fingerprint_text(session, wave)
-        rows = session.execute(select(ResultsSnapshot).where(ResultsSnapshot.wave_id == wave.id)).scalars().all()
+        stmt = select(ResultsSnapshot).where(ResultsSnapshot.wave_id == wave.id)
+        rows = session.execute(stmt).scalars().all()
         ids = [_claim(session, {k: getattr(row, k) for k in KEY_FIELDS}, row)
                for row in rows if not _fresh(row, fingerprint, revision)]
         ids = [i for i in ids if i is not None]

@@ -111,7 +111,8 @@ class JobQueue:
                 config = self.app.config
                 if job.attempts <= config["JOB_MAX_RETRIES"]:
                     _set(job.id, state="retrying")
-                    raise RetryTask(delay=config["JOB_RETRY_DELAY_SECONDS"] * 2 ** (job.attempts - 1)) from None
+                    delay = config["JOB_RETRY_DELAY_SECONDS"] * 2 ** (job.attempts - 1)
+                    raise RetryTask(delay=delay) from None
                 self._fail(job, handler, args, "job.unavailable")
             except Exception:
                 log.exception("job %s (%s) failed", job.id, job.kind)

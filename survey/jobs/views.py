@@ -11,7 +11,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 def _duration(job) -> str:
     if job.started_at is None or job.finished_at is None:
         return ""
-    return format_timedelta(job.finished_at - job.started_at, threshold=10, format="short")
+    return format_timedelta(job.finished_at - job.started_at, threshold=10)
 
 
 @bp.route("/")

@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 from survey.db import get_session, transaction
 from survey.estimates import Inclusion, cache, snapshots, wave_results
 from survey.estimates.weights import DesignProblem
-from survey.models import ResultsSnapshot, ServicePoint
+from survey.jobs.queue import enqueue
+from survey.models import Job, ResultsSnapshot, ServicePoint
 from survey.questionnaires import check_answers
 from survey.responses.operations import record_response
 from survey.startup import registry
@@ -185,3 +186,27 @@ def test_publishing_a_large_wave_starts_its_computation(app, units, worker):
     assert sorted((r.breakdown, r.lang) for r in rows) == sorted(
         (by, lang) for by in ("", "commune") for lang in languages)
     assert all(r.status == "ready" for r in rows)
+
+
+def test_the_periodic_refresh_recomputes_outdated_tables_before_anyone_asks(app, login, large, worker):
+    client = login("statistician")
+    url = f"/results/{large.id}?by=commune&lang=vi"
+    assert client.get(url).status_code == 202
+    computed = {r.id: r.computed_at for r in _wait_done(app)}
+    served = client.get(url)
+    _add_response(app)
+    with app.app_context():
+        job_id = enqueue("refresh_stale_snapshots")
+    wait_for(lambda: _job_state(app, job_id) == "done", WAIT_S, "the refresh job")
+    rows = _wait_done(app)
+    assert all(r.status == "ready" and r.computed_at > computed[r.id] for r in rows)
+    refreshed = client.get(url)
+    assert refreshed.status_code == 200 and "Số liệu tính đến" not in refreshed.get_data(as_text=True)
+    assert _table_cells(refreshed) != _table_cells(served)  # the new response is counted
+    with app.app_context():
+        assert snapshots.refresh_stale() == 0  # nothing is outdated any more
+
+
+def _job_state(app, job_id):
+    with app.app_context():
+        return get_session().get(Job, job_id).state
