@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
-from huey import Huey, SqliteHuey
+from huey import Huey, MemoryHuey, SqliteHuey
 from huey.consumer import Consumer
 from huey.exceptions import RetryTask
 from huey.storage import PostgresStorage
@@ -132,7 +132,7 @@ def open_huey(database_url: str):
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
-            raise ValueError("the job queue needs a SQLite file, not an in-memory database")
+            return MemoryHuey(QUEUE_NAME, results=False)  # a database gone with the process: so is its queue
         # The same busy timeout as the app's connections (survey.db).
         return SqliteHuey(QUEUE_NAME, filename=url.database, results=False, create_tables=False,
                           timeout=10)
