@@ -59,7 +59,12 @@ class JobQueue:
         with transaction() as session:
             job = Job(kind=kind, args=json.dumps(args))
             session.add(job)
-        self._task(job.id)
+        try:
+            self._task(job.id)
+        except Exception:
+            # The queue is in the same database: failing to reach it is failing to reach the database.
+            _set(job.id, state="failed", error="job.unavailable", finished_at=utcnow())
+            raise
         return job.id
 
     def register(self, kind: str, run: Callable, on_failure: Callable | None = None) -> None:
