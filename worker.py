@@ -6,6 +6,7 @@ consumes the queue with at most JOB_WORKERS jobs at once. SIGTERM lets the runni
 (systemd's stop); Ctrl-C (SIGINT) stops at once.
 """
 import logging
+import signal
 
 from huey import crontab
 from huey.consumer import Consumer
@@ -41,6 +42,17 @@ def build_consumer(app, periodic: bool = True) -> Consumer:
     queue = register(app)
     queue.fail_interrupted()
     return queue.consumer(app.config["JOB_WORKERS"], periodic=periodic)
+
+
+def start_in_process(app) -> Consumer:
+    """Start the worker on threads of this process, without periodic jobs (the tests' worker);
+    stop it with `.stop(graceful=True)`. The process keeps its own signal handlers."""
+    consumer = build_consumer(app, periodic=False)
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    consumer.start()
+    for signum, handler in handlers.items():  # start() took them, as for a process of its own
+        signal.signal(signum, handler)
+    return consumer
 
 
 def main() -> None:

@@ -2,7 +2,6 @@
 set), a fresh app per test with every table emptied afterwards, clients and user factories."""
 import os
 import re
-import signal
 import time
 
 import pytest
@@ -13,7 +12,7 @@ from survey import create_app
 from survey.db import make_engine
 from survey.estimates import cache as estimates_cache
 from survey.migrate import upgrade
-from worker import build_consumer
+from worker import start_in_process
 
 PASSWORD = "correct horse battery"
 
@@ -62,11 +61,7 @@ def app(database_url, instance_path):
 def worker(app):
     """The background worker of `app` running in this process: worker.py's consumer on threads,
     with every job registered (periodic ones left to their own test); stopped before the app."""
-    consumer = build_consumer(app, periodic=False)
-    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    consumer.start()
-    for signum, handler in handlers.items():  # the consumer took them for a process of its own
-        signal.signal(signum, handler)
+    consumer = start_in_process(app)
     yield consumer
     consumer.stop(graceful=True)
 
