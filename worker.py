@@ -24,7 +24,7 @@ def register(app) -> JobQueue:
     queue: JobQueue = app.extensions["jobs"]
     config = app.config
     queue.register("export", export_runner.run, on_failure=export_runner.record_failure)
-    queue.register("results_snapshot", snapshots.compute)
+    queue.register("results_snapshot", snapshots.compute, on_failure=snapshots.record_failure)
     queue.register("purge_client_keys", lambda: purge_client_keys(config["CLIENT_KEY_RETENTION_DAYS"]))
     queue.register("remove_old_exports",
                    lambda: exports.remove_old_files(config["EXPORT_FILE_RETENTION_DAYS"]))

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from survey.db import get_session, transaction
 from survey.estimates import cache
@@ -216,7 +216,8 @@ def refresh_stale() -> int:
 
 
 def compute(ids: list[int]) -> None:
-    """Compute and keep each snapshot (in this process); a failure is recorded on its row."""
+    """Compute and keep each snapshot (in this process); a failure is recorded on its row, except a
+    transient database error, left to the queue to retry (`record_failure` when it gives up)."""
     session = get_session()
     for snapshot_id in ids:
         row = session.get(ResultsSnapshot, snapshot_id)
@@ -230,9 +231,19 @@ def compute(ids: list[int]) -> None:
                                      Inclusion(row.include_flagged, row.include_unverified), row.lang)
             fields = {"status": "ready", "error": None, "table": dumps(table), "fingerprint": fingerprint,
                       "revision": revision, "computed_at": utcnow()}
+        except OperationalError:
+            raise
         except Exception:
             log.exception("results snapshot %s failed", snapshot_id)
             session.rollback()
             fields = {"status": "failed", "error": "results.failed"}
         with transaction() as tx:
             tx.execute(update(ResultsSnapshot).where(ResultsSnapshot.id == snapshot_id).values(**fields))
+
+
+def record_failure(_code: str, ids: list[int]) -> None:
+    """The queue gave the computation up: mark the snapshots still computing as failed."""
+    with transaction() as tx:
+        tx.execute(update(ResultsSnapshot)
+                   .where(ResultsSnapshot.id.in_(ids), ResultsSnapshot.status == "computing")
+                   .values(status="failed", error="results.failed"))

@@ -177,6 +177,16 @@ def test_failed_computation_shows_a_clear_message(app, login, large):
     assert "The results could not be computed" in english.get_data(as_text=True)
 
 
+def test_a_computation_the_queue_gives_up_shows_as_failed(app, login, large):
+    with app.app_context():
+        keys = [snapshots._key(large, by, Inclusion().resolved(large), "vi") for by in (None, "commune")]
+        claimed = [snapshots._claim(get_session(), key, None) for key in keys]
+        snapshots.record_failure("job.unavailable", claimed)
+    assert [(r.status, r.error) for r in _rows(app)] == [("failed", "results.failed")] * 2
+    page = login("statistician").get(f"/results/{large.id}?by=commune&lang=vi")
+    assert page.status_code == 503 and "Không tính được kết quả" in page.get_data(as_text=True)
+
+
 def test_publishing_a_large_wave_starts_its_computation(app, units, worker):
     app.config["RESULTS_INLINE_MAX_RESPONSES"] = 0
     with app.app_context():
