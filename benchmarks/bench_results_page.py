@@ -9,7 +9,7 @@ requests /results/<wave>?by=commune through the app as a signed-in statistician.
 large is served from results snapshots (survey/estimates/snapshots.py), so it times, in one run:
 
 - no snapshot: the wave's snapshots are deleted first; the page answers 202 "being computed"
-  and starts the worker process;
+  and queues the computation for the worker (`worker.py`, started by this script beforehand);
 - background computation: from that page until the worker has stored both tables (the whole
   wave and by commune): SQL reads of the counted responses and their answers, weights, every
   index and item by commune with Fay-Herriot;
@@ -20,6 +20,7 @@ large is served from results snapshots (survey/estimates/snapshots.py), so it ti
 import argparse
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +34,9 @@ from sqlalchemy import text  # noqa: E402
 
 from benchmarks.seed_million import seed  # noqa: E402
 from survey import create_app  # noqa: E402
+from survey.config import PROJECT_ROOT  # noqa: E402
 from survey.db import make_engine  # noqa: E402
+from survey.jobs.queue import enqueue  # noqa: E402
 from survey.migrate import upgrade  # noqa: E402
 
 LIMIT_S = 3.0
@@ -105,6 +108,27 @@ def _wait_snapshots(engine, wave_id, started, timeout=3600):
     raise SystemExit(f"snapshots not computed after {timeout} s")
 
 
+def _start_worker(app, url, instance) -> subprocess.Popen:
+    """Start `worker.py` on the bench database and wait until it has run a first job, so its start-up
+    is not timed."""
+    env = {**os.environ, "SURVEY_DATABASE_URL": url, "SURVEY_INSTANCE_PATH": instance,
+           "SURVEY_SECRET_KEY": "bench"}
+    worker = subprocess.Popen([sys.executable, "worker.py"], cwd=PROJECT_ROOT, env=env)
+    with app.app_context():
+        job_id = enqueue("purge_client_keys")
+    engine = make_engine(url)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            state = conn.execute(text("SELECT state FROM job WHERE id = :j"), {"j": job_id}).scalar()
+        if state in ("done", "failed"):
+            engine.dispose()
+            return worker
+        time.sleep(0.5)
+    worker.terminate()
+    raise SystemExit("the worker did not start within 300 s")
+
+
 def _add_response(engine):
     """Insert a copy of the latest QR response with its answers: the snapshots become stale."""
     from benchmarks.seed_million import RESPONSE_COLUMNS
@@ -141,6 +165,15 @@ def main(argv=None) -> int:
     instance = tempfile.mkdtemp(prefix="bench-instance-")
     app = create_app({"DATABASE_URL": args.url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance,
                       "WTF_CSRF_ENABLED": False}, strict=True)
+    worker = _start_worker(app, args.url, instance)
+    try:
+        return _measure(app, args, wave_id, total, answers)
+    finally:
+        worker.terminate()
+        worker.wait(60)
+
+
+def _measure(app, args, wave_id, total, answers) -> int:
     _design(app, wave_id)
     client = app.test_client()
     login = client.post("/login", data={"username": "bench-stat", "password": PASSWORD})

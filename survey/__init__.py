@@ -16,13 +16,19 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     """
     from survey import auth, compression, db, errors, i18n, startup
     from survey.config import load_config
+    from survey.jobs import queue
 
-    app = Flask(__name__, instance_path=(config or {}).get("INSTANCE_PATH"))
+    # The worker and the web server must share the instance folder (SQLite file, export files).
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("SURVEY_INSTANCE_PATH")
+    if instance_path:
+        instance_path = os.path.abspath(instance_path)
+    app = Flask(__name__, instance_path=instance_path)
     load_config(app, config)
     if strict is None:
         strict = os.environ.get("FLASK_RUN_FROM_CLI") != "true"
 
     db.init_app(app)
+    queue.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
@@ -34,6 +40,7 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     from survey.entry import bp as entry_bp
     from survey.exports.views import bp as exports_bp
     from survey.home.views import bp as home_bp
+    from survey.jobs.views import bp as jobs_bp
     from survey.posters.views import bp as posters_bp
     from survey.preview.views import bp as preview_bp
     from survey.public.views import bp as public_bp
@@ -43,7 +50,7 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     from survey.waves.views import bp as waves_bp
 
     for blueprint in (auth.bp, home_bp, units_bp, service_points_bp, preview_bp, posters_bp,
-                      public_bp, entry_bp, waves_bp, results_bp, exports_bp, api_bp, api_tokens_bp):
+                      public_bp, entry_bp, waves_bp, results_bp, exports_bp, api_bp, api_tokens_bp, jobs_bp):
         app.register_blueprint(blueprint)
 
     from survey import cli

@@ -12,13 +12,14 @@ from flask.cli import AppGroup
 from survey import migrate
 from survey.config import PROJECT_ROOT
 from survey.db import get_engine
+from survey.serve import serve_command
 
 db_cli = AppGroup("db", help="Database schema migrations.")
 questionnaires_cli = AppGroup("questionnaires", help="Questionnaire definitions.")
 users_cli = AppGroup("users", help="Staff accounts.")
 units_cli = AppGroup("units", help="Administrative units.")
 translate_cli = AppGroup("translate", help="Translation catalogues (pybabel).")
-maintenance_cli = AppGroup("maintenance", help="Routine upkeep (run daily from cron).")
+maintenance_cli = AppGroup("maintenance", help="Routine upkeep (the worker also runs it daily).")
 
 
 @maintenance_cli.command("purge-client-keys")
@@ -189,3 +190,4 @@ def init_app(app):
     for group in (db_cli, questionnaires_cli, users_cli, units_cli, translate_cli, maintenance_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(serve_command)

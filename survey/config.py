@@ -35,12 +35,20 @@ DEFAULTS = {
     # How long a worker may reuse what it read of a service point (the QR hot path reads it on
     # every request); an admin's change reaches citizens within this many seconds.
     "SERVICE_POINT_CACHE_SECONDS": 30,
-    # Hashed client keys are wiped from responses after this many days (flask maintenance purge).
+    # Hashed client keys are wiped from responses after this many days (daily job of the worker).
     "CLIENT_KEY_RETENTION_DAYS": 2,
     # Responses smaller than this are sent uncompressed (gzip would not pay for itself).
     "COMPRESS_MIN_BYTES": 500,
-    # A queued or running export job whose worker has not reported for this long is shown as failed.
+    # A running export job whose worker has not reported for this long is shown as failed.
     "EXPORT_JOB_STALE_SECONDS": 600,
+    # Export files are deleted this many days after they were written (daily job of the worker).
+    "EXPORT_FILE_RETENTION_DAYS": 7,
+    # Background jobs (worker.py): how many run at once (2 cores: one job beside the web server),
+    # and how often, after how long, a job meeting a transient database error is retried (the delay
+    # doubles at each retry).
+    "JOB_WORKERS": 1,
+    "JOB_MAX_RETRIES": 3,
+    "JOB_RETRY_DELAY_SECONDS": 10,
     # Results of waves with at least this many counted responses are computed in the background and
     # kept (survey/estimates/snapshots.py); smaller waves are computed in the request.
     "RESULTS_INLINE_MAX_RESPONSES": 50_000,

@@ -1,4 +1,4 @@
-"""Results tables of large waves, computed by a worker process and kept in `results_snapshot`.
+"""Results tables of large waves, computed by the background worker and kept in `results_snapshot`.
 
 Computing a wave of a million responses reads ~30M answers (about a minute), far over the page's
 budget, so the page shows the kept table instead: as is when it was computed from the current
@@ -6,33 +6,33 @@ data and design (same fingerprint and revision, see `cache.fingerprint`), with a
 newer one is computed when not, and "being computed" when there is none yet. Small waves (a cheap
 count below RESULTS_INLINE_MAX_RESPONSES) are computed in the request as before.
 
-One computation per snapshot at a time: a worker is started only by whoever turns the row to
-"computing" (an atomic UPDATE); a "computing" row silent for RESULTS_SNAPSHOT_TIMEOUT_SECONDS has
-died and may be retaken, a failed one after RESULTS_SNAPSHOT_RETRY_SECONDS.
-
-    python -m survey.estimates.snapshots <snapshot id>...   (started by `spawn`, see exports.runner)
+One computation per snapshot at a time: a job ("results_snapshot", run by `worker.py`) is queued
+only by whoever turns the row to "computing" (an atomic UPDATE); a "computing" row silent for
+RESULTS_SNAPSHOT_TIMEOUT_SECONDS has died and may be retaken, a failed one after
+RESULTS_SNAPSHOT_RETRY_SECONDS. The worker's periodic "refresh_stale_snapshots" job recomputes
+kept tables whose data or design changed since, so they are fresh before anyone asks.
 """
 import json
 import logging
-import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from survey.db import get_session, transaction
 from survey.estimates import cache
 from survey.estimates.dataset import Inclusion, counted_where, wave_design
 from survey.estimates.results import Indicator, ResultRow, ResultsTable, wave_results
 from survey.estimates.weights import DesignProblem
+from survey.jobs.queue import enqueue
 from survey.models import Response, ResultsSnapshot, Wave
 from survey.models.base import utcnow
 
 log = logging.getLogger(__name__)
-MODULE = "survey.estimates.snapshots"
+KEY_FIELDS = ("wave_id", "breakdown", "include_flagged", "include_unverified", "lang")
 
 
 @dataclass
@@ -120,7 +120,7 @@ def _find(session, key: dict) -> ResultsSnapshot | None:
 def results_for(session, wave: Wave, bys: list[str | None], inclusion: Inclusion,
                 lang: str = "vi") -> list[Served]:
     """The wave's results table for each breakdown in `bys`; refreshes what is not current in one
-    worker process (so the frame is read once for all of them)."""
+    background job (so the frame is read once for all of them)."""
     inclusion = inclusion.resolved(wave)
     revision = wave_design(session, wave).revision
     fingerprint = fingerprint_text(session, wave)
@@ -179,9 +179,7 @@ def _claim(session, key: dict, row: ResultsSnapshot | None) -> int | None:
 
 def _start(ids: list[int]) -> None:
     if ids:
-        from survey.exports.runner import spawn
-
-        spawn(MODULE, *ids)
+        enqueue("results_snapshot", ids)
 
 
 def refresh_wave(session, wave: Wave) -> None:
@@ -198,8 +196,28 @@ def refresh_wave(session, wave: Wave) -> None:
     _start([i for i in ids if i is not None])
 
 
+def refresh_stale() -> int:
+    """Queue the recomputation of every kept table whose data or design changed since it was
+    computed (one job per wave); return how many tables were claimed."""
+    session = get_session()
+    waves = session.execute(select(Wave).where(Wave.id.in_(select(ResultsSnapshot.wave_id)))).scalars().all()
+    claimed = 0
+    for wave in waves:
+        revision = wave_design(session, wave).revision
+        fingerprint = fingerprint_text(session, wave)
+        stmt = select(ResultsSnapshot).where(ResultsSnapshot.wave_id == wave.id)
+        rows = session.execute(stmt).scalars().all()
+        ids = [_claim(session, {k: getattr(row, k) for k in KEY_FIELDS}, row)
+               for row in rows if not _fresh(row, fingerprint, revision)]
+        ids = [i for i in ids if i is not None]
+        _start(ids)
+        claimed += len(ids)
+    return claimed
+
+
 def compute(ids: list[int]) -> None:
-    """Compute and keep each snapshot (in this process); a failure is recorded on its row."""
+    """Compute and keep each snapshot (in this process); a failure is recorded on its row, except a
+    transient database error, left to the queue to retry (`record_failure` when it gives up)."""
     session = get_session()
     for snapshot_id in ids:
         row = session.get(ResultsSnapshot, snapshot_id)
@@ -213,6 +231,8 @@ def compute(ids: list[int]) -> None:
                                      Inclusion(row.include_flagged, row.include_unverified), row.lang)
             fields = {"status": "ready", "error": None, "table": dumps(table), "fingerprint": fingerprint,
                       "revision": revision, "computed_at": utcnow()}
+        except OperationalError:
+            raise
         except Exception:
             log.exception("results snapshot %s failed", snapshot_id)
             session.rollback()
@@ -221,14 +241,9 @@ def compute(ids: list[int]) -> None:
             tx.execute(update(ResultsSnapshot).where(ResultsSnapshot.id == snapshot_id).values(**fields))
 
 
-def main(argv: list[str]) -> int:
-    from survey.exports.runner import worker_app
-
-    with worker_app().app_context():
-        compute([int(a) for a in argv])
-    return 0
-
-
-if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO)
-    raise SystemExit(main(sys.argv[1:]))
+def record_failure(_code: str, ids: list[int]) -> None:
+    """The queue gave the computation up: mark the snapshots still computing as failed."""
+    with transaction() as tx:
+        tx.execute(update(ResultsSnapshot)
+                   .where(ResultsSnapshot.id.in_(ids), ResultsSnapshot.status == "computing")
+                   .values(status="failed", error="results.failed"))

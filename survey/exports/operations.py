@@ -1,10 +1,12 @@
-"""Writes for exports: create an export job, start its worker process, record its progress."""
-from datetime import UTC, datetime
+"""Writes for exports: create an export job and queue it, record its progress, remove old files."""
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
+from sqlmodel import select
 
 from survey.db import transaction
+from survey.jobs.queue import enqueue
 from survey.models import ExportJob, Wave
 
 
@@ -16,19 +18,13 @@ def export_dir() -> Path:
 
 def create_job(wave: Wave, fmt: str, user_id: int, include_flagged: bool,
                include_unverified: bool | None) -> ExportJob:
-    """Queue an export of `wave` as `fmt` and start a worker process for it."""
+    """Record an export of `wave` as `fmt` and queue it for the worker."""
     job = ExportJob(wave_id=wave.id, format=fmt, include_flagged=include_flagged,
                     include_unverified=include_unverified, created_by_id=user_id)
     with transaction() as session:
         session.add(job)
-    _start_worker(job.id)
+    enqueue("export", job.id)
     return job
-
-
-def _start_worker(job_id: int) -> None:
-    from survey.exports.runner import spawn
-
-    spawn("survey.exports.runner", job_id)
 
 
 def update_job(job_id: int, **fields) -> None:
@@ -37,3 +33,17 @@ def update_job(job_id: int, **fields) -> None:
         job = session.get(ExportJob, job_id)
         for key, value in fields.items():
             setattr(job, key, value)
+
+
+def remove_old_files(days: int) -> int:
+    """Delete the files of exports finished more than `days` ago (the job stays, as "removed");
+    return how many jobs lost their file."""
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    with transaction() as session:
+        jobs = session.exec(select(ExportJob).where(ExportJob.file_name.is_not(None),
+                                                    ExportJob.finished_at < cutoff)).all()
+        for job in jobs:
+            (export_dir() / job.file_name).unlink(missing_ok=True)
+            job.file_name = None
+            job.updated_at = datetime.now(UTC)
+    return len(jobs)

@@ -5,6 +5,7 @@ from flask import current_app
 from sqlmodel import select
 
 from survey.db import get_session
+from survey.exports.operations import export_dir
 from survey.models import ExportJob, Wave
 
 
@@ -29,8 +30,9 @@ def query_jobs(limit: int = 20) -> list[ExportJob]:
 
 
 def is_lost(job: ExportJob, now: datetime | None = None) -> bool:
-    """A queued or running job whose worker has been silent too long has died with it."""
-    if job.status not in ("queued", "running"):
+    """A running job whose worker has been silent too long has died with it (a queued one waits in
+    the queue until a worker takes it)."""
+    if job.status != "running":
         return False
     updated = job.updated_at if job.updated_at.tzinfo else job.updated_at.replace(tzinfo=UTC)
     limit = timedelta(seconds=current_app.config["EXPORT_JOB_STALE_SECONDS"])
@@ -38,7 +40,12 @@ def is_lost(job: ExportJob, now: datetime | None = None) -> bool:
 
 
 def job_state(job: ExportJob) -> str:
-    return "failed" if is_lost(job) else job.status
+    """The job's status, "failed" when its worker died, "removed" when its file was cleaned up."""
+    if is_lost(job):
+        return "failed"
+    if job.status == "done" and not job.file_name:
+        return "removed"
+    return job.status
 
 
 def progress_percent(job: ExportJob) -> int:
@@ -51,8 +58,6 @@ def progress_percent(job: ExportJob) -> int:
 
 def job_file(job: ExportJob):
     """The finished file of a job, or None (not done, or removed from the disk)."""
-    from survey.exports.operations import export_dir
-
     if job.status != "done" or not job.file_name:
         return None
     path = export_dir() / job.file_name

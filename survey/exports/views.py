@@ -19,6 +19,7 @@ from survey.db import get_session
 from survey.estimates.dataset import Inclusion
 from survey.exports import operations, queries, rows, tables, writers
 from survey.exports.forms import ExportJobForm
+from survey.jobs.messages import ERROR_MESSAGES
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 EXPORTERS = ("admin", "statistician")
@@ -141,8 +142,11 @@ def download_results_xlsx(wave_id):
 @requires(*EXPORTERS)
 def show_job(job_id):
     job = queries.query_job(job_id) or abort(404)
+    # A generic failure keeps the export's own wording; the queue's other codes say what happened.
+    job_errors = {code: text for code, text in ERROR_MESSAGES.items() if code != "job.failed"}
     return render_template("exports/job.html", job=job, wave=queries.query_wave(job.wave_id),
-                           state=queries.job_state(job), percent=queries.progress_percent(job))
+                           state=queries.job_state(job), percent=queries.progress_percent(job),
+                           job_errors=job_errors)
 
 
 @bp.route("/jobs/<int:job_id>/file")

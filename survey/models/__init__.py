@@ -1,6 +1,7 @@
 """SQLModel tables. Import models from here; Alembic reads `SQLModel.metadata` through this package."""
 from survey.models.entry import AuditEvent, Batch, BatchClerk, PaperEntry
 from survey.models.exports import ApiToken, ExportJob
+from survey.models.jobs import Job
 from survey.models.responses import Answer, Response
 from survey.models.results_snapshots import ResultsSnapshot
 from survey.models.service_points import ServicePoint
@@ -18,6 +19,7 @@ __all__ = [
     "Batch",
     "BatchClerk",
     "ExportJob",
+    "Job",
     "LoginAttempt",
     "PaperEntry",
     "Response",

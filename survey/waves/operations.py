@@ -12,6 +12,7 @@ from sqlalchemy import delete
 
 from survey.csv_upload import CsvProblem, read_table
 from survey.db import get_session, transaction
+from survey.estimates.snapshots import refresh_wave
 from survey.models import Wave, WaveDesign, WaveMargin, WaveStratum
 from survey.models.base import utcnow
 from survey.startup import registry
@@ -124,8 +125,6 @@ def set_published(wave: Wave, published: bool, public: bool) -> None:
         design = _touch(session, wave.id)
         design.published, design.public = published, public and published
     if published:
-        from survey.estimates.snapshots import refresh_wave
-
         # Published results are about to be read: compute a large wave's tables now, in the background.
         refresh_wave(get_session(), wave)
 

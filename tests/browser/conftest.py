@@ -23,6 +23,7 @@ from survey.demo import seed
 from survey.demo.commands import DEMO_PASSWORD
 from survey.migrate import upgrade
 from tests.browser.helpers import INSTALL_HINT, missing_tools, reset_browser, start_chromium
+from worker import start_in_process
 
 DEMO_RESPONSES = 40
 HERE = Path(__file__).resolve().parent
@@ -82,7 +83,8 @@ def browser_database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def live_server(browser_tools, browser_database_url, tmp_path_factory):
-    """The real app (strict start-up) with demo data, served on 127.0.0.1; yields its base URL."""
+    """The real app (strict start-up) with demo data and its background worker (in this process),
+    served on 127.0.0.1; yields its base URL."""
     engine = make_engine(browser_database_url)
     upgrade(engine)
     engine.dispose()
@@ -101,10 +103,13 @@ def live_server(browser_tools, browser_database_url, tmp_path_factory):
     app.config["PUBLIC_BASE_URL"] = base_url
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    worker = start_in_process(app)
     yield base_url
+    worker.stop(graceful=True)
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
+    app.extensions["jobs"].close()
     app.extensions["db_engine"].dispose()
 
 

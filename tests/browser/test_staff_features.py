@@ -89,6 +89,7 @@ PAGES = {
     "public-page": (None, lambda d, base, data: d.get(f"{base}/minh-bach/{data.wave}")),
     "exports": ("thongke", lambda d, base, data: d.get(f"{base}/exports/")),
     "export-job": ("thongke", _export_job),
+    "jobs": ("admin", lambda d, base, data: d.get(f"{base}/jobs/")),
     "api-tokens": ("thongke", lambda d, base, data: d.get(f"{base}/api-tokens/")),
     "entry-batches": ("giamsat", lambda d, base, data: d.get(f"{base}/entry/batches")),
     "entry-batch": ("giamsat", lambda d, base, data: d.get(f"{base}/entry/batches/{data.batch}")),

@@ -2,6 +2,7 @@
 set), a fresh app per test with every table emptied afterwards, clients and user factories."""
 import os
 import re
+import time
 
 import pytest
 from sqlalchemy import text
@@ -11,6 +12,7 @@ from survey import create_app
 from survey.db import make_engine
 from survey.estimates import cache as estimates_cache
 from survey.migrate import upgrade
+from worker import start_in_process
 
 PASSWORD = "correct horse battery"
 
@@ -44,12 +46,36 @@ def app(database_url, instance_path):
     }, strict=True)
     estimates_cache.clear()
     yield app
+    queue = app.extensions["jobs"]
+    queue.huey.flush()  # huey's tables are not models: empty the queue the test left behind
+    queue.close()
     engine = app.extensions["db_engine"]
     with engine.begin() as conn:
         for table in reversed(SQLModel.metadata.sorted_tables):
             conn.execute(table.delete())
     engine.dispose()
     estimates_cache.clear()  # its frames and tables were of the rows just deleted
+
+
+@pytest.fixture
+def worker(app):
+    """The background worker of `app` running in this process: worker.py's consumer on threads,
+    with every job registered (periodic ones left to their own test); stopped before the app."""
+    consumer = start_in_process(app)
+    yield consumer
+    consumer.stop(graceful=True)
+
+
+def wait_for(check, seconds=60, what="the background job"):
+    """Poll `check()` until it returns something true, for at most `seconds`; return that value."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not finish within {seconds} s")
+        time.sleep(0.2)
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
 """Labelled exports: CSV stream, XLSX, SPSS, Stata and Parquet round trips, jobs, and the
 end-to-end check of exported data against the results adapter through analysis.Design."""
 import io
-import time
+import os
+import signal
+import subprocess
+import sys
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -14,20 +17,23 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from analysis import Design, estimate_index
+from survey.config import PROJECT_ROOT
 from survey.db import get_session, transaction
 from survey.estimates.dataset import Inclusion
 from survey.estimates.results import wave_results
 from survey.estimates.weights import LONELY_PSU
 from survey.exports import rows
-from survey.exports.runner import write_file
-from survey.models import ExportJob, Response, ServicePoint
+from survey.exports.operations import export_dir
+from survey.exports.runner import record_failure, write_file
+from survey.jobs.queue import enqueue
+from survey.models import ExportJob, Job, Response, ServicePoint
 from survey.questionnaires import check_answers
 from survey.responses.operations import record_response
 from survey.service_points import operations as sp_operations
 from survey.startup import registry
 from survey.units.queries import query_unit
 from survey.waves import operations as wave_operations
-from tests.survey.conftest import post_form
+from tests.survey.conftest import post_form, wait_for
 
 COMMUNES = ("03595", "03388", "03390")
 
@@ -71,7 +77,6 @@ def exports_sample_args(app, wave_id):
     """URL values for test_access: a finished export job with its file, and an API token."""
     from survey.api.tokens import create_token
     from survey.auth.operations import create_user
-    from survey.exports.operations import export_dir
 
     with app.app_context():
         user_id = create_user("export-sample", "correct horse battery", "statistician", "Mẫu").id
@@ -217,7 +222,13 @@ def test_only_statisticians_and_admins_export(login, wave, role):
     assert client.get("/exports/").status_code == 403
 
 
-def test_a_background_job_writes_the_file_and_the_page_polls(app, login, wave, tmp_path):
+def _finished_job(app, job_id):
+    with app.app_context():
+        job = get_session().get(ExportJob, job_id)
+        return job if job.status in ("done", "failed") else None
+
+
+def test_a_background_job_writes_the_file_and_the_page_polls(app, login, wave, worker, tmp_path):
     client = login("statistician")
     response = post_form(client, "/exports/jobs",
                          {"wave_id": str(wave.id), "format": "dta", "include_unverified": ""},
@@ -226,13 +237,8 @@ def test_a_background_job_writes_the_file_and_the_page_polls(app, login, wave, t
     job_url = response.location
     page = client.get(job_url).get_data(as_text=True)
     assert 'http-equiv="refresh"' in page or "Download" in page or "Tải" in page
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        with app.app_context():
-            job = get_session().get(ExportJob, int(job_url.rstrip("/").split("/")[-1]))
-            if job.status in ("done", "failed"):
-                break
-        time.sleep(0.5)
+    job_id = int(job_url.rstrip("/").split("/")[-1])
+    job = wait_for(lambda: _finished_job(app, job_id), 90, "the export job")
     assert job.status == "done", job.error
     page = client.get(job_url).get_data(as_text=True)
     assert 'http-equiv="refresh"' not in page
@@ -243,3 +249,68 @@ def test_a_background_job_writes_the_file_and_the_page_polls(app, login, wave, t
     download.close()
     data, _meta = pyreadstat.read_dta(str(saved))
     assert len(data) == 79
+
+
+def _start_export(client, wave, fmt="parquet"):
+    data = {"wave_id": str(wave.id), "format": fmt, "include_unverified": ""}
+    response = post_form(client, "/exports/jobs", data, form_url="/exports/")
+    assert response.status_code == 302
+    return int(response.location.rstrip("/").split("/")[-1])
+
+
+def test_a_job_queued_while_the_worker_is_down_runs_when_it_starts(app, login, wave, database_url,
+                                                                  instance_path, tmp_path):
+    client = login("statistician")
+    job_id = _start_export(client, wave)
+    with app.app_context():
+        assert get_session().get(ExportJob, job_id).status == "queued"
+        assert get_session().exec(select(Job)).one().state == "queued"
+    assert "Đang chờ bắt đầu" in client.get("/exports/?lang=vi").get_data(as_text=True)
+    env = {**os.environ, "SURVEY_DATABASE_URL": database_url, "SURVEY_INSTANCE_PATH": instance_path,
+           "SURVEY_SECRET_KEY": "test-secret-key"}
+    with open(tmp_path / "worker.log", "wb") as log:
+        worker = subprocess.Popen([sys.executable, "worker.py"], cwd=PROJECT_ROOT, env=env,
+                                  stdout=log, stderr=subprocess.STDOUT)
+        try:
+            job = wait_for(lambda: _finished_job(app, job_id), 240, "the export job")
+        finally:
+            worker.send_signal(signal.SIGTERM)  # systemd's stop: running jobs finish first
+            worker.wait(60)
+    assert job.status == "done", (tmp_path / "worker.log").read_text()
+    with app.app_context():
+        assert get_session().exec(select(Job)).one().state == "done"
+        assert (export_dir() / job.file_name).is_file()
+
+
+def test_a_failed_job_says_why_in_the_users_language(app, login, wave):
+    client = login("statistician")
+    job_id = _start_export(client, wave)
+    with app.app_context():
+        record_failure("job.unavailable", job_id)
+    page = client.get(f"/exports/jobs/{job_id}?lang=vi").get_data(as_text=True)
+    assert "Không kết nối được cơ sở dữ liệu" in page and 'role="alert"' in page
+    page = client.get(f"/exports/jobs/{job_id}?lang=en").get_data(as_text=True)
+    assert "The database could not be reached" in page
+    with app.app_context():
+        record_failure("job.failed", job_id)
+    assert "no file was written" in client.get(f"/exports/jobs/{job_id}?lang=en").get_data(as_text=True)
+
+
+def test_old_export_files_are_removed_by_the_daily_job(app, login, wave, worker):
+    app.config["EXPORT_FILE_RETENTION_DAYS"] = 3
+    client = login("statistician")
+    old, new = _start_export(client, wave), _start_export(client, wave)
+    for job_id in (old, new):
+        wait_for(lambda job_id=job_id: _finished_job(app, job_id), 90, "the export job")
+    with app.app_context():
+        with transaction() as session:
+            session.get(ExportJob, old).finished_at = datetime.now(UTC) - timedelta(days=3, minutes=1)
+        old_file = export_dir() / get_session().get(ExportJob, old).file_name
+        new_file = export_dir() / get_session().get(ExportJob, new).file_name
+        enqueue("remove_old_exports")
+    wait_for(lambda: not old_file.exists(), 60, "the clean-up job")
+    assert new_file.is_file()
+    page = client.get(f"/exports/jobs/{old}?lang=vi").get_data(as_text=True)
+    assert "Tệp đã được xóa 3 ngày sau khi ghi" in page and 'http-equiv="refresh"' not in page
+    assert client.get(f"/exports/jobs/{old}/file").status_code == 404
+    assert client.get(f"/exports/jobs/{new}/file").status_code == 200

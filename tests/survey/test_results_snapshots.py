@@ -1,6 +1,5 @@
-"""Results snapshots: small waves inline, large ones computed by a real worker process and kept."""
+"""Results snapshots: small waves inline, large ones computed by the real worker and kept."""
 import math
-import time
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
@@ -11,10 +10,12 @@ from sqlalchemy import select, update
 from survey.db import get_session, transaction
 from survey.estimates import Inclusion, cache, snapshots, wave_results
 from survey.estimates.weights import DesignProblem
-from survey.models import ResultsSnapshot, ServicePoint
+from survey.jobs.queue import enqueue
+from survey.models import Job, ResultsSnapshot, ServicePoint
 from survey.questionnaires import check_answers
 from survey.responses.operations import record_response
 from survey.startup import registry
+from tests.survey.conftest import wait_for
 from tests.survey.test_results import make_results_wave
 
 WAIT_S = 120
@@ -30,8 +31,7 @@ def wave(app, units):
 def large(app, wave):
     """Every wave counts as large: results come from snapshots computed in the background."""
     app.config["RESULTS_INLINE_MAX_RESPONSES"] = 0
-    yield wave
-    _wait_done(app)  # no worker may outlive the test's database
+    return wave
 
 
 def _rows(app):
@@ -40,13 +40,11 @@ def _rows(app):
 
 
 def _wait_done(app):
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
+    def finished():
         rows = _rows(app)
-        if all(r.status != "computing" for r in rows):
-            return rows
-        time.sleep(0.3)
-    raise AssertionError(f"snapshot computation still running after {WAIT_S} s: {_rows(app)}")
+        return rows if all(r.status != "computing" for r in rows) else None
+
+    return wait_for(finished, WAIT_S, "the results computation")
 
 
 def _add_response(app):
@@ -98,7 +96,7 @@ def test_table_round_trips_through_json_exactly(app, wave):
                                                               {"strata": ["03595", "03388"]})
 
 
-def test_large_wave_is_computed_in_the_background_then_served_then_refreshed(app, login, large):
+def test_large_wave_is_computed_in_the_background_then_served_then_refreshed(app, login, large, worker):
     client = login("statistician")
     url = f"/results/{large.id}?by=commune&lang=vi"
     first = client.get(url)
@@ -179,15 +177,46 @@ def test_failed_computation_shows_a_clear_message(app, login, large):
     assert "The results could not be computed" in english.get_data(as_text=True)
 
 
-def test_publishing_a_large_wave_starts_its_computation(app, units):
+def test_a_computation_the_queue_gives_up_shows_as_failed(app, login, large):
+    with app.app_context():
+        keys = [snapshots._key(large, by, Inclusion().resolved(large), "vi") for by in (None, "commune")]
+        claimed = [snapshots._claim(get_session(), key, None) for key in keys]
+        snapshots.record_failure("job.unavailable", claimed)
+    assert [(r.status, r.error) for r in _rows(app)] == [("failed", "results.failed")] * 2
+    page = login("statistician").get(f"/results/{large.id}?by=commune&lang=vi")
+    assert page.status_code == 503 and "Không tính được kết quả" in page.get_data(as_text=True)
+
+
+def test_publishing_a_large_wave_starts_its_computation(app, units, worker):
     app.config["RESULTS_INLINE_MAX_RESPONSES"] = 0
-    try:
-        with app.app_context():
-            make_results_wave(responses=30)  # publishes the wave
-        rows = _wait_done(app)
-        languages = app.config["LANGUAGES"]
-        assert sorted((r.breakdown, r.lang) for r in rows) == sorted(
-            (by, lang) for by in ("", "commune") for lang in languages)
-        assert all(r.status == "ready" for r in rows)
-    finally:
-        _wait_done(app)
+    with app.app_context():
+        make_results_wave(responses=30)  # publishes the wave
+    rows = _wait_done(app)
+    languages = app.config["LANGUAGES"]
+    assert sorted((r.breakdown, r.lang) for r in rows) == sorted(
+        (by, lang) for by in ("", "commune") for lang in languages)
+    assert all(r.status == "ready" for r in rows)
+
+
+def test_the_periodic_refresh_recomputes_outdated_tables_before_anyone_asks(app, login, large, worker):
+    client = login("statistician")
+    url = f"/results/{large.id}?by=commune&lang=vi"
+    assert client.get(url).status_code == 202
+    computed = {r.id: r.computed_at for r in _wait_done(app)}
+    served = client.get(url)
+    _add_response(app)
+    with app.app_context():
+        job_id = enqueue("refresh_stale_snapshots")
+    wait_for(lambda: _job_state(app, job_id) == "done", WAIT_S, "the refresh job")
+    rows = _wait_done(app)
+    assert all(r.status == "ready" and r.computed_at > computed[r.id] for r in rows)
+    refreshed = client.get(url)
+    assert refreshed.status_code == 200 and "Số liệu tính đến" not in refreshed.get_data(as_text=True)
+    assert _table_cells(refreshed) != _table_cells(served)  # the new response is counted
+    with app.app_context():
+        assert snapshots.refresh_stale() == 0  # nothing is outdated any more
+
+
+def _job_state(app, job_id):
+    with app.app_context():
+        return get_session().get(Job, job_id).state
