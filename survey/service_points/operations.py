@@ -12,6 +12,7 @@ from survey.service_points.codes import generate_code, is_valid_code, normalise_
 from survey.service_points.hours import HoursError, parse_hours
 from survey.service_points.queries import query_response_count, query_service_point_by_code
 from survey.startup import registry
+from survey.input_checks import column_lengths
 from survey.units.queries import query_unit, query_unit_by_id
 
 CSV_HEADER = ("code", "name", "kind", "unit_code", "questionnaire_id", "active", "opening_hours")
@@ -107,7 +108,8 @@ def import_csv(data: bytes) -> tuple[int, list[Problem]]:
 
     A row whose code already exists updates that service point; codes may not repeat in a file.
     """
-    table, read_problems = read_table(data, {CSV_HEADER: "service_points"})
+    table, read_problems = read_table(data, {CSV_HEADER: "service_points"},
+                                      column_lengths(ServicePoint, "code", "name", "opening_hours"))
     problems = [Problem("file", p.code, p.detail, p.line) for p in read_problems]
     planned, seen = [], {}
     for row in table.rows if table else ():
