@@ -5,6 +5,7 @@ from datetime import date
 
 from survey.csv_upload import read_table
 from survey.db import get_session, transaction
+from survey.input_checks import column_lengths
 from survey.models import ServicePoint
 from survey.models.base import utcnow
 from survey.service_kinds import SERVICE_KINDS
@@ -12,7 +13,6 @@ from survey.service_points.codes import generate_code, is_valid_code, normalise_
 from survey.service_points.hours import HoursError, parse_hours
 from survey.service_points.queries import query_response_count, query_service_point_by_code
 from survey.startup import registry
-from survey.input_checks import column_lengths
 from survey.units.queries import query_unit, query_unit_by_id
 
 CSV_HEADER = ("code", "name", "kind", "unit_code", "questionnaire_id", "active", "opening_hours")

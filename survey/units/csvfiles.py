@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from survey.csv_upload import read_table
-from survey.models.units import UNIT_LEVELS, UNIT_TYPES, AdminUnit
 from survey.input_checks import column_lengths
+from survey.models.units import UNIT_LEVELS, UNIT_TYPES, AdminUnit
 
 UNITS_HEADER = ("code", "name", "level", "type", "parent_code", "valid_from", "valid_to")
 MERGER_HEADER = ("old_code", "old_name", "old_type", "old_district_code", "old_name_in_resolution",

@@ -7,7 +7,6 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from survey.auth.operations import change_password, change_role
-
 from survey.db import get_session
 from survey.models import LoginAttempt, User
 from tests.survey.conftest import PASSWORD, post_form

@@ -10,14 +10,14 @@ proxy from distinct loopback addresses (127.0.0.3, 127.0.0.4) and the proxy reac
 import http.client
 import re
 import threading
-from urllib.parse import urlencode
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlencode
 
 import pytest
 from werkzeug.serving import make_server
 
 from survey import create_app
-from tests.survey.conftest import PASSWORD
+from tests.survey.conftest import PASSWORD, post_form
 
 
 class _Proxy(BaseHTTPRequestHandler):
@@ -26,8 +26,8 @@ class _Proxy(BaseHTTPRequestHandler):
     def _forward(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "host")}
-        earlier = self.headers.get("X-Forwarded-For")
-        headers["X-Forwarded-For"] = f"{earlier}, {self.client_address[0]}" if earlier else self.client_address[0]
+        earlier, client = self.headers.get("X-Forwarded-For"), self.client_address[0]
+        headers["X-Forwarded-For"] = f"{earlier}, {client}" if earlier else client
         headers["X-Forwarded-Proto"] = "https"
         headers["X-Forwarded-Host"] = self.headers["Host"]
         upstream = http.client.HTTPConnection("127.0.0.1", self.upstream_port, timeout=30)
@@ -119,8 +119,6 @@ def test_behind_the_proxy_the_app_sees_each_citizens_address(app, behind_proxy):
 def test_a_direct_client_cannot_choose_its_address(app, client, make_user):
     """With the default of no trusted proxy, X-Forwarded-For is ignored."""
     make_user("viewer")
-    from tests.survey.conftest import post_form
-
     statuses = [post_form(client, "/login", {"username": "viewer", "password": "nope"},
                           headers={"X-Forwarded-For": f"192.0.2.{n}"}).status_code
                 for n in range(app.config["LOGIN_FREE_FAILURES"] + 1)]

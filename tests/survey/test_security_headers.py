@@ -56,7 +56,7 @@ def test_every_page_kind_carries_the_headers(app, login, make_user, desk):
     pages = {
         "citizen": client.get("/q/MC-03595"),
         "staff": client.get("/service-points/"),
-        "poster print": client.get("/posters/unit/%d/print" % desk.unit_id),
+        "poster print": client.get(f"/posters/unit/{desk.unit_id}/print"),
         "api": client.get("/api/openapi.json"),
         "api error": client.get("/api/v1/waves/99"),
         "static": client.get("/static/style.css"),
