@@ -4,6 +4,7 @@ PostgreSQL cannot store NUL in text and refuses a value longer than its column (
 both), so either used to end in a 500 there. Every channel runs this same check and answers with
 its own clear error instead.
 """
+import math
 import re
 
 from flask import abort, request
@@ -18,7 +19,6 @@ FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 MESSAGES = {
     "text.control_character": _l("This text contains a control character (such as NUL) that "
                                  "cannot be stored. Remove it and try again."),
-    "text.too_long": _l("This text is too long: at most %(max)d characters."),
     "number.out_of_range": _l("This number is too large."),
 }
 
@@ -32,12 +32,15 @@ def text_problem(value: str, max_length: int | None = None) -> str | None:
     return None
 
 
-def number_problem(value: int) -> str | None:
+def number_problem(value: int | float) -> str | None:
+    """Whole numbers must fit an integer column; other numbers must be finite (not 1e309)."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "number.out_of_range"
     return "number.out_of_range" if abs(value) > MAX_INT else None
 
 
-def describe(code: str, max_length: int | None = None) -> str:
-    return str(MESSAGES[code]) % {"max": max_length or 0}
+def describe(code: str) -> str:
+    return str(MESSAGES[code])
 
 
 def column_lengths(model, *columns: str) -> dict[str, int]:

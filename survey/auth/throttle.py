@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, request
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 
 from survey.auth.queries import query_failures
 from survey.client_key import local_now
@@ -60,7 +60,7 @@ def _serializer() -> URLSafeSerializer:
 def _device() -> dict:
     try:
         device = _serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
-    except BadSignature:
+    except BadData:
         return {}
     return device if isinstance(device, dict) else {}
 

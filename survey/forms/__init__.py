@@ -7,7 +7,7 @@ from survey.input_checks import describe, number_problem, text_problem
 def _problem(data) -> str | None:
     if isinstance(data, bool):
         return None
-    if isinstance(data, int):
+    if isinstance(data, int | float):
         return number_problem(data)
     if isinstance(data, str):
         return text_problem(data)
