@@ -87,6 +87,41 @@ def users_create(username, role, display_name, password):
     click.echo(f"Created {user.role} {user.username}.")
 
 
+def _user_named(username):
+    from survey.auth.operations import normalise_username
+    from survey.auth.queries import query_user_by_name
+
+    user = query_user_by_name(normalise_username(username))
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    return user
+
+
+@users_cli.command("password")
+@click.argument("username")
+@click.password_option(help="Asked for when not given.")
+def users_password(username, password):
+    """Set a staff member's password; their open sessions end."""
+    from survey.auth.operations import AccountError, change_password
+
+    try:
+        change_password(_user_named(username), password)
+    except AccountError:
+        raise click.ClickException("passwords have at least 10 characters") from None
+    click.echo(f"New password set for {username}; their sessions have ended.")
+
+
+@users_cli.command("role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["admin", "supervisor", "clerk", "statistician", "viewer"]))
+def users_role(username, role):
+    """Give a staff member another role; their open sessions end."""
+    from survey.auth.operations import change_role
+
+    change_role(_user_named(username), role)
+    click.echo(f"{username} is now {role}; their sessions have ended.")
+
+
 @units_cli.command("load")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--census-year", default=2019, show_default=True,

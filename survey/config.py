@@ -22,10 +22,22 @@ DEFAULTS = {
     "DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
     # Base of the short URLs printed in QR codes (<PUBLIC_BASE_URL>/q/<code>).
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
-    # Login throttling: failures allowed per username, and per client, within the window.
-    "LOGIN_MAX_FAILURES_PER_USER": 5,
+    # Login throttling (survey/auth/throttle.py), counted within the window: a (username, client)
+    # pair may fail this many times freely, then waits a delay that doubles with each failure up
+    # to the maximum; one client failing on any accounts, and an account failing from clients it
+    # never signed in from, wait for the window past their limits.
+    "LOGIN_FREE_FAILURES": 3,
+    "LOGIN_FIRST_DELAY_SECONDS": 2,
+    "LOGIN_MAX_DELAY_SECONDS": 300,
+    "LOGIN_MAX_FAILURES_PER_USER": 30,
     "LOGIN_MAX_FAILURES_PER_CLIENT": 20,
     "LOGIN_WINDOW_SECONDS": 900,
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port/-Prefix are
+    # trusted (Werkzeug's ProxyFix). 0: none, the app is reached directly. Never more than there
+    # are: a client could then choose its own address.
+    "TRUSTED_PROXY_HOPS": 0,
+    # Strict-Transport-Security max-age sent on responses served over HTTPS.
+    "HSTS_SECONDS": 365 * 24 * 3600,
     # Citizen (QR) survey integrity: per-client limits within a window, and when to flag.
     "QR_CLIENT_WINDOW_SECONDS": 600,
     "QR_BURST_FLAG_COUNT": 5,

@@ -55,6 +55,13 @@ def get_session() -> Session:
     return g.db_session
 
 
+def discard_session():
+    """Roll back whatever this app context's session was doing (after an error)."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
 def _close_session(_exc):
     session = g.pop("db_session", None)
     if session is not None:

@@ -4,6 +4,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from survey.db import discard_session
 from survey.i18n_lazy import _l
 
 MESSAGES = {
@@ -39,4 +40,7 @@ def init_app(app):
     @app.errorhandler(Exception)
     def unexpected_error(exc):
         app.logger.exception("unhandled error", exc_info=exc)
+        # The failed statement may have aborted the transaction (PostgreSQL): the page itself
+        # reads the signed-in user, which must not fail a second time.
+        discard_session()
         return _render(500)

@@ -10,6 +10,7 @@ from survey.entry.forms import TYPED, BatchForm, resolve_form_class
 from survey.entry.messages import describe
 from survey.entry.presenting import BATCH_PROBLEMS, BLANK, audit_rows, conflict_items
 from survey.i18n_lazy import _
+from survey.routing import id_arg
 from survey.startup import registry
 
 
@@ -112,7 +113,7 @@ def list_clerk_scores():
 @bp.route("/audit")
 @requires(*MANAGERS)
 def list_audit():
-    batch_id = request.args.get("batch", type=int)
+    batch_id = id_arg("batch")
     events = queries.query_audit(current_user, batch_id)
     users = queries.query_usernames(e.user_id for e in events)
     return render_template("entry/audit.html", rows=audit_rows(events, users), batch_id=batch_id)

@@ -21,10 +21,16 @@ class User(UserMixin, SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    # Part of the id kept in the session cookie: raising it (logout, new password, new role)
+    # makes every cookie issued before worthless, though its signature is still valid.
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
 
 
 class UserUnit(SQLModel, table=True):

@@ -24,9 +24,9 @@ BY_LABELS = {
 }
 KIND_LABELS = {"overall": _l("Overall index"), "element": _l("Element index"), "item": _l("Item")}
 D766_MESSAGES = {
-    "d766.bad_month": _l("Write the month as YYYY-MM, for example 2025-09."),
+    "d766.bad_month": _l("Write the month as YYYY-MM between 2000 and 2100, for example 2025-09."),
     "d766.unknown_unit": _l("No unit had this code in that month."),
-    "d766.bad_number": _l("Counts are whole numbers of 0 or more."),
+    "d766.bad_number": _l("Counts are whole numbers from 0 to 10,000,000."),
     "d766.negative_above_total": _l("Negative ratings cannot exceed the dossiers handled."),
     "d766.duplicate": _l("This unit and month are listed twice."),
 }

@@ -10,12 +10,18 @@ from survey.models import AdminUnit, D766Count
 from survey.models.base import utcnow
 
 D766_HEADER = ("unit_code", "month", "dossiers", "negative")
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+# Decision 766 dates from 2023; a month outside these years is a typing error.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# More dossiers than people in the province in one unit-month is a typing error too.
+MAX_COUNT = 10_000_000
 
 
 def parse_month(text: str) -> date | None:
     match = MONTH.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
         return None
     return date(int(match.group(1)), int(match.group(2)), 1)
 
@@ -50,7 +56,7 @@ def import_csv(data: bytes) -> tuple[int, list[CsvProblem]]:
         if unit is None:
             problems.append(CsvProblem(line, "d766.unknown_unit", row["unit_code"]))
             continue
-        dossiers, negative = _whole(row["dossiers"]), _whole(row["negative"])
+        dossiers, negative = whole_count(row["dossiers"]), whole_count(row["negative"])
         if dossiers is None or negative is None:
             problems.append(CsvProblem(line, "d766.bad_number"))
         elif negative > dossiers:
@@ -67,8 +73,12 @@ def import_csv(data: bytes) -> tuple[int, list[CsvProblem]]:
     return len(entries), []
 
 
-def _whole(text: str) -> int | None:
-    return int(text) if text.strip().isdigit() else None
+def whole_count(text: str) -> int | None:
+    """A count of 0 to MAX_COUNT written in ASCII digits, or None."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_COUNT)):
+        return None
+    return int(text) if int(text) <= MAX_COUNT else None
 
 
 def query_counts() -> list[tuple[D766Count, AdminUnit]]:

@@ -1,4 +1,5 @@
 """What each problem code means, in the user's language."""
+from survey.csv_upload import MESSAGES as CSV_MESSAGES
 from survey.i18n_lazy import _l
 
 MESSAGES = {
@@ -12,11 +13,7 @@ MESSAGES = {
     "hours.bad_day": _l("Days are written mon, tue, wed, thu, fri, sat, sun, or a range like mon-fri."),
     "hours.bad_time": _l("Write times as ranges, e.g. 07:30-11:30."),
     "hours.no_period": _l("After the days, give at least one time range (e.g. 07:30-11:30)."),
-    "csv.not_utf8": _l("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
-    "csv.unknown_header": _l("The first line must be the column names: %(columns)s."),
-    "csv.field_count": _l("This line has the wrong number of columns."),
-    "csv.malformed": _l("This line is not valid CSV."),
-    "csv.empty": _l("The file is empty."),
+    **CSV_MESSAGES,
 }
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from survey.csv_upload import read_table
 from survey.db import get_session, transaction
+from survey.input_checks import column_lengths
 from survey.models import ServicePoint
 from survey.models.base import utcnow
 from survey.service_kinds import SERVICE_KINDS
@@ -107,7 +108,8 @@ def import_csv(data: bytes) -> tuple[int, list[Problem]]:
 
     A row whose code already exists updates that service point; codes may not repeat in a file.
     """
-    table, read_problems = read_table(data, {CSV_HEADER: "service_points"})
+    table, read_problems = read_table(data, {CSV_HEADER: "service_points"},
+                                      column_lengths(ServicePoint, "code", "name", "opening_hours"))
     problems = [Problem("file", p.code, p.detail, p.line) for p in read_problems]
     planned, seen = [], {}
     for row in table.rows if table else ():

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from survey.csv_upload import read_table
-from survey.models.units import UNIT_LEVELS, UNIT_TYPES
+from survey.input_checks import column_lengths
+from survey.models.units import UNIT_LEVELS, UNIT_TYPES, AdminUnit
 
 UNITS_HEADER = ("code", "name", "level", "type", "parent_code", "valid_from", "valid_to")
 MERGER_HEADER = ("old_code", "old_name", "old_type", "old_district_code", "old_name_in_resolution",
@@ -45,7 +46,7 @@ class CsvFile:
 
 def read_csv(name: str, data: bytes) -> tuple[CsvFile | None, list[RowError]]:
     """Parse and identify one file by its header."""
-    table, problems = read_table(data, KINDS)
+    table, problems = read_table(data, KINDS, column_lengths(AdminUnit, "code", "name"))
     errors = [RowError(name, p.line, p.code, p.detail) for p in problems]
     return (CsvFile(name, table.kind, table.rows) if table else None), errors
 

@@ -1,4 +1,5 @@
 """What each wave, frame, margin and design problem code means, in the user's language."""
+from survey.csv_upload import MESSAGES as CSV_MESSAGES
 from survey.i18n_lazy import _l
 
 MESSAGES = {
@@ -18,11 +19,7 @@ MESSAGES = {
     "margin.unknown_item": _l("This is not a single-choice demographic item of the wave's questionnaire."),
     "margin.unknown_category": _l("This is not an answer code of the item."),
     "margin.duplicate": _l("This category is listed twice."),
-    "csv.not_utf8": _l("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
-    "csv.unknown_header": _l("The first line must be the column names: %(columns)s."),
-    "csv.field_count": _l("This line has the wrong number of columns."),
-    "csv.malformed": _l("This line is not valid CSV."),
-    "csv.empty": _l("The file is empty."),
+    **CSV_MESSAGES,
     # Problems applying the design to the responses.
     "frame.missing_stratum": _l("Some strata have responses but no population size: %(strata)s."),
     "psu.no_village_item": _l("The PSU is the village, but the responses have no village answer."),
