@@ -111,9 +111,13 @@ def progress(batch: Batch, forms) -> Progress:
     )
 
 
-def query_paper_form(wave_id: int, number: str) -> Response | None:
-    stmt = select(Response).where(Response.wave_id == wave_id,
-                                  Response.paper_form_number == number)
+def query_paper_form(batch_id: int, number: str, for_update: bool = False) -> Response | None:
+    """The paper form keyed under this number in this batch (numbers are per batch, not per wave)."""
+    stmt = (select(Response).join(PaperEntry, PaperEntry.response_id == Response.id)
+            .where(PaperEntry.batch_id == batch_id, PaperEntry.paper_form_number == number)
+            .limit(1))
+    if for_update:
+        stmt = stmt.with_for_update(of=Response)
     return get_session().exec(stmt).first()
 
 
@@ -129,7 +133,7 @@ def form_number_state(batch: Batch, number: str, clerk_id: int) -> str:
     "first": not keyed yet; "second": keyed once by another clerk; "yours": this clerk keyed
     it already; "done": keyed twice already (verified or waiting for a supervisor).
     """
-    response = query_paper_form(batch.wave_id, number)
+    response = query_paper_form(batch.id, number)
     if response is None:
         return "first"
     entries = query_entries(response.id)

@@ -177,14 +177,9 @@ def test_keying_a_sipas_form_by_keyboard_and_the_skip_logic(make_browser, entry_
     keys = 3 + len(SIPAS_KEYS) + 1
     print(f"\nSIPAS form keyed by script: {keys} key presses, saved and synced in {seconds:.2f} s")
     from survey.entry.queries import query_answers, query_paper_form
-    from survey.models import Batch
 
     with app.app_context():
-        from survey.db import get_session
-
-        # The batch's wave: other browser tests in the same database add waves of their own.
-        wave_id = get_session().get(Batch, batch).wave_id
-        answers = query_answers(query_paper_form(wave_id, "SPEED-1").id)
+        answers = query_answers(query_paper_form(batch, "SPEED-1").id)
     assert answers["submission_channel"] == "in_person" and answers["official_polite"] == "5"
     assert answers["gave_feedback"] == "no" and "feedback_handled" not in answers
     assert answers["priorities"] == "simplify competence" and answers["sex"] == "female"

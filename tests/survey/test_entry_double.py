@@ -40,7 +40,7 @@ def form(app, number):
     with app.app_context():
         from survey.entry.queries import query_answers, query_entries, query_paper_form
 
-        response = query_paper_form(1, number) or query_paper_form_any(number)
+        response = query_paper_form_any(number)
         return response, query_entries(response.id), query_answers(response.id)
 
 
