@@ -315,4 +315,7 @@ def batch_problems(data: BatchData, unit_ids, service_points, clerk_ids) -> dict
         problems["service_point_id"] = "batch.point_not_in_unit"
     if not set(data.clerk_ids) <= set(clerk_ids):
         problems["clerk_ids"] = "batch.not_a_clerk"
+    elif len(set(data.clerk_ids)) < 2:
+        # Double entry: every form is keyed by two different clerks, so one clerk is a dead end.
+        problems["clerk_ids"] = "batch.two_clerks"
     return problems
