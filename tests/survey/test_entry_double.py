@@ -38,7 +38,7 @@ def counts(app):
 
 def form(app, number):
     with app.app_context():
-        from survey.entry.queries import query_answers, query_entries, query_paper_form
+        from survey.entry.queries import query_answers, query_entries
 
         response = query_paper_form_any(number)
         return response, query_entries(response.id), query_answers(response.id)
