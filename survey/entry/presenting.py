@@ -64,6 +64,8 @@ def progress_line(progress) -> str:
              keyed=format_number(progress.keyed), total=format_number(progress.form_count),
              verified=format_number(progress.verified))
     if progress.first_number is None:
-        return f"{done} {_('No form numbers keyed yet.')}"
-    return f"{done} " + _("Form numbers keyed: %(first)s to %(last)s.",
-                          first=progress.first_number, last=progress.last_number)
+        numbers = _("No form numbers keyed yet.")
+    else:
+        numbers = _("Form numbers keyed: %(first)s to %(last)s.",
+                    first=progress.first_number, last=progress.last_number)
+    return f"{done} {numbers}"
