@@ -131,3 +131,24 @@ def test_the_database_refuses_a_second_entry_by_the_same_clerk(app, batch):
                 uuid=str(uuid.uuid4()), batch_id=batch.id, response_id=first.response_id,
                 clerk_id=one.id, entry_kind="second", entry_number=2, paper_form_number="D001",
                 answers=first.answers, content_hash=first.content_hash))
+
+
+def test_the_migration_names_earlier_duplicate_keyings_instead_of_failing_on_them(tmp_path):
+    """A database that the old race let a clerk key a form twice in is not silently changed."""
+    import sqlite3
+
+    from survey.db import make_engine
+    from survey.migrate import upgrade
+
+    path = tmp_path / "old.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine, "0009")
+    with sqlite3.connect(path) as raw:  # foreign keys off: only paper_entry matters here
+        for entry_id, number in ((7, 1), (8, 2)):
+            raw.execute("INSERT INTO paper_entry (id, uuid, batch_id, response_id, clerk_id, "
+                        "entry_kind, entry_number, paper_form_number, answers, content_hash, "
+                        "received_at) VALUES (?, ?, 1, 1, 1, 'second', ?, '0001', '{}', 'h', "
+                        "'2025-01-01 00:00:00')", (entry_id, str(uuid.uuid4()), number))
+    with pytest.raises(RuntimeError, match="same clerk keyed one paper form twice.*7 and 8"):
+        upgrade(engine)
+    engine.dispose()
