@@ -220,9 +220,11 @@ def translate_compile():
 
 
 def init_app(app):
+    from survey.backup.commands import backup_cli
     from survey.demo.commands import demo_command
 
     for group in (db_cli, questionnaires_cli, users_cli, units_cli, translate_cli, maintenance_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(backup_cli)

@@ -70,6 +70,11 @@ DEFAULTS = {
     "RESULTS_SNAPSHOT_RETRY_SECONDS": 300,
     # API tokens expire after this many days (a new one is made on the tokens page).
     "API_TOKEN_DAYS": 365,
+    # `flask backup create`: where backups go ("" means instance/backups), how many newest to keep
+    # (0 keeps all), and where pg_dump/pg_restore are ("" means PATH, then Debian's newest).
+    "BACKUP_DIR": "",
+    "BACKUP_KEEP": 14,
+    "PG_BIN_DIR": "",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

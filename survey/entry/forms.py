@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from survey.forms import BaseForm
-from survey.forms.fields import CheckboxesField
+from survey.forms.fields import FIELD_BUILDERS, CheckboxesField
 from survey.i18n_lazy import _l
 
 
@@ -54,16 +54,18 @@ class ResolveBase(BaseForm):
 TYPED = "__typed__"
 
 
-def resolve_form_class(items):
-    """A form with, per differing item, a choice among the keyed values or a typed value.
+def resolve_form_class(items, lang: str):
+    """A form with, per differing item, a choice among the keyed values or another value.
 
-    `items`: (item id, label, [(value, option label)]) for each item to decide.
+    `items`: ConflictItems. The other value is entered with the item's own field (labelled
+    choices for choice items, as on the paper form), so a supervisor never types a code.
     """
     attrs = {}
-    for item_id, label, options in items:
-        attrs[f"pick_{item_id}"] = RadioField(
-            label, choices=[*(SelectChoice(v, text) for v, text in options),
-                            SelectChoice(TYPED, _l("Another value, typed from the paper form"))],
+    for item in items:
+        attrs[f"pick_{item.id}"] = RadioField(
+            item.label, choices=[*(SelectChoice(v, text) for v, text in item.options),
+                                 SelectChoice(TYPED, _l("Another value, as written on the paper form"))],
             validators=[InputRequired(message=_l("Choose the value written on the paper form."))])
-        attrs[f"typed_{item_id}"] = StringField(_l("Value on the paper form"), validators=[Optional()])
+        attrs[f"typed_{item.id}"] = FIELD_BUILDERS[item.item.type](
+            item.item, lang, label=_l("Value on the paper form"), validators=[Optional()])
     return type("ResolveForm", (ResolveBase,), attrs)

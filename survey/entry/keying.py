@@ -12,6 +12,7 @@ from survey.entry import bp, operations, queries
 from survey.entry.forms import EntryHeadForm
 from survey.entry.logic import page_logic
 from survey.entry.messages import describe
+from survey.entry.presenting import progress_line
 from survey.forms.builder import FIELD_PREFIX, form_class
 from survey.i18n_lazy import _, ngettext
 from survey.startup import registry
@@ -89,6 +90,7 @@ def key_form(batch_id):
         head.uuid.data = str(uuid_lib.uuid4())
     return render_template(
         "entry/key.html", batch=batch, questionnaire=questionnaire, head=head, form=answers,
+        progress=queries.progress(batch, queries.query_forms(batch.id)), progress_line=progress_line,
         lang=lang, texts=js_texts(), logic=json.dumps(page_logic(questionnaire)).replace("<", "\\u003c"),
         offline_urls=[url_for("entry.key_form", batch_id=batch.id),
                       *(static_url(a) for a in OFFLINE_ASSETS)]), status

@@ -1,6 +1,8 @@
-"""What supervisor pages show: keyed values with their choice labels, conflicts, audit lines."""
+"""What supervisor pages show: keyed values with their choice labels, conflicts, batch progress."""
 import json
 from dataclasses import dataclass
+
+from flask_babel import format_number
 
 from survey.i18n_lazy import _, _l
 from survey.questionnaires import localized
@@ -10,29 +12,29 @@ BATCH_PROBLEMS = {
     "batch.unit_out_of_scope": _l("Choose one of your units."),
     "batch.point_not_in_unit": _l("The service point must be in the unit of the batch."),
     "batch.not_a_clerk": _l("Choose clerks only."),
+    "batch.two_clerks": _l("Choose at least two clerks: each paper form is keyed by two different "
+                           "clerks, and the second entry checks the first."),
 }
 BLANK = "__blank__"
-ACTIONS = {"create": _l("created"), "update": _l("changed"), "verify": _l("verified"),
-           "conflict": _l("conflict found"), "resolve": _l("resolved by supervisor")}
-ENTITIES = {"batch": _l("batch"), "response": _l("paper form"), "paper_entry": _l("entry")}
 
 
 def show_value(item, value: str, lang: str) -> str:
-    """A stored value as a person reads it: codes with their labels, blank as a dash."""
+    """A stored value as a person reads it: choice labels (never codes), blank as a dash."""
     if not value:
         return "—"
     if item.type == "yes_no":
         return str(_("Yes") if value == "yes" else _("No"))
     if item.choices:
         labels = {c.code: localized(c.text, lang) for c in item.choices}
-        return "; ".join(f"{code} · {labels.get(code, '?')}" for code in value.split()
-                         if item.type == "multiple_choice" or code == value) or value
+        codes = value.split() if item.type == "multiple_choice" else [value]
+        return "; ".join(labels.get(code, code) for code in codes)
     return value
 
 
 @dataclass(frozen=True)
 class ConflictItem:
     id: str
+    item: object                            # the questionnaire item
     label: str
     shown: tuple[str, ...]                  # each entry's value as shown, in entry order
     options: tuple[tuple[str, str], ...]    # (value to pick, label) of the distinct keyed values
@@ -49,22 +51,21 @@ def conflict_items(questionnaire, entries, lang: str) -> list[ConflictItem]:
         values = [k.get(item_id, "") for k in keyed]
         distinct = list(dict.fromkeys(values))
         out.append(ConflictItem(
-            id=item_id, label=localized(item.text, lang),
+            id=item_id, item=item, label=localized(item.text, lang),
             shown=tuple(show_value(item, v, lang) for v in values),
             options=tuple((v or BLANK, show_value(item, v, lang) if v else str(_("Left blank")))
                           for v in distinct)))
     return out
 
 
-@dataclass(frozen=True)
-class AuditRow:
-    event: object
-    who: str
-    action: str
-    entity: str
-
-
-def audit_rows(events, users) -> list[AuditRow]:
-    return [AuditRow(e, (users[e.user_id].username if e.user_id in users else "—"),
-                     str(ACTIONS.get(e.action, e.action)), str(ENTITIES.get(e.entity, e.entity)))
-            for e in events]
+def progress_line(progress) -> str:
+    """How far a batch is, with its range of keyed form numbers, numbers in the page's locale."""
+    done = _("%(keyed)s of %(total)s paper forms keyed, %(verified)s verified.",
+             keyed=format_number(progress.keyed), total=format_number(progress.form_count),
+             verified=format_number(progress.verified))
+    if progress.first_number is None:
+        numbers = _("No form numbers keyed yet.")
+    else:
+        numbers = _("Form numbers keyed: %(first)s to %(last)s.",
+                    first=progress.first_number, last=progress.last_number)
+    return f"{done} {numbers}"

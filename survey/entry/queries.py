@@ -81,6 +81,9 @@ class Progress:
     keyed_twice: int
     verified: int
     conflicts: int
+    # The lowest and highest form numbers keyed so far (text order), None before the first.
+    first_number: str | None = None
+    last_number: str | None = None
 
     @property
     def keyed(self) -> int:
@@ -108,12 +111,18 @@ def progress(batch: Batch, forms) -> Progress:
         keyed_twice=sum(1 for _, n in forms if n >= 2),
         verified=sum(1 for r, _ in forms if r.verification == VERIFIED),
         conflicts=sum(1 for r, _ in forms if r.verification == CONFLICT),
+        first_number=forms[0][0].paper_form_number if forms else None,
+        last_number=forms[-1][0].paper_form_number if forms else None,
     )
 
 
-def query_paper_form(wave_id: int, number: str) -> Response | None:
-    stmt = select(Response).where(Response.wave_id == wave_id,
-                                  Response.paper_form_number == number)
+def query_paper_form(batch_id: int, number: str, for_update: bool = False) -> Response | None:
+    """The paper form keyed under this number in this batch (numbers are per batch, not per wave)."""
+    stmt = (select(Response).join(PaperEntry, PaperEntry.response_id == Response.id)
+            .where(PaperEntry.batch_id == batch_id, PaperEntry.paper_form_number == number)
+            .limit(1))
+    if for_update:
+        stmt = stmt.with_for_update(of=Response)
     return get_session().exec(stmt).first()
 
 
@@ -129,7 +138,7 @@ def form_number_state(batch: Batch, number: str, clerk_id: int) -> str:
     "first": not keyed yet; "second": keyed once by another clerk; "yours": this clerk keyed
     it already; "done": keyed twice already (verified or waiting for a supervisor).
     """
-    response = query_paper_form(batch.wave_id, number)
+    response = query_paper_form(batch.id, number)
     if response is None:
         return "first"
     entries = query_entries(response.id)
@@ -184,6 +193,45 @@ def query_audit(user, batch_id: int | None = None, limit: int = 200) -> list[Aud
     if user.role != "admin":
         stmt = stmt.where(AuditEvent.batch_id.in_(query_batch_ids(user)))
     return list(get_session().exec(stmt).all())
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """What the audit page needs to name the records its events refer to, by id."""
+
+    users: dict
+    batches: dict
+    responses: dict
+    entries: dict
+    waves: dict
+    units: dict
+    points: dict
+
+
+def query_audit_context(events) -> AuditContext:
+    """The users, batches, paper forms, entries, waves, units and service points of `events`."""
+    from survey.models import ServicePoint
+
+    session = get_session()
+
+    def by_id(model, ids):
+        ids = {i for i in ids if isinstance(i, int)}
+        rows = session.exec(select(model).where(model.id.in_(ids))).all() if ids else ()
+        return {row.id: row for row in rows}
+
+    entries = by_id(PaperEntry, (e.entity_id for e in events if e.entity == "paper_entry"))
+    batches = by_id(Batch, {e.batch_id for e in events})
+    values = [json.loads(v) for e in events if e.entity == "batch"
+              for v in (e.old_value, e.new_value) if v]
+    clerk_ids = {c for v in values for c in v.get("clerk_ids", ())}
+    return AuditContext(
+        users=query_usernames({e.user_id for e in events} | clerk_ids),
+        batches=batches,
+        responses=by_id(Response, (e.entity_id for e in events if e.entity == "response")),
+        entries=entries,
+        waves=by_id(Wave, {v.get("wave_id") for v in values}),
+        units=by_id(AdminUnit, {v.get("unit_id") for v in values}),
+        points=by_id(ServicePoint, {v.get("service_point_id") for v in values}))
 
 
 def query_unit_choices(user) -> list[AdminUnit]:

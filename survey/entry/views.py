@@ -8,7 +8,8 @@ from survey.auth.access import MANAGERS, requires
 from survey.entry import bp, operations, queries
 from survey.entry.forms import TYPED, BatchForm, resolve_form_class
 from survey.entry.messages import describe
-from survey.entry.presenting import BATCH_PROBLEMS, BLANK, audit_rows, conflict_items
+from survey.entry.presenting import BATCH_PROBLEMS, BLANK, conflict_items, progress_line
+from survey.entry.trail import audit_rows
 from survey.i18n_lazy import _
 from survey.routing import id_arg
 from survey.startup import registry
@@ -69,7 +70,7 @@ def show_batch(batch_id):
     batch = queries.query_batch(current_user, batch_id) or abort(404)
     forms = queries.query_forms(batch.id)
     return render_template("entry/batch.html", batch=batch, forms=forms,
-                           progress=queries.progress(batch, forms),
+                           progress=queries.progress(batch, forms), progress_line=progress_line,
                            clerks=queries.query_clerks(batch.id))
 
 
@@ -82,14 +83,15 @@ def resolve_form(response_id):
     clerks = queries.query_usernames(e.clerk_id for e in entries)
     lang = str(get_locale())
     items = conflict_items(questionnaire, entries, lang)
-    form = resolve_form_class(tuple((i.id, i.label, i.options) for i in items))()
+    form = resolve_form_class(items, lang)()
     status = 200
     if response.verification == "conflict" and form.validate_on_submit():
         chosen = {}
         for item in items:
             pick = form[f"pick_{item.id}"].data
-            value = form[f"typed_{item.id}"].data if pick == TYPED else pick
-            chosen[item.id] = [value] if value and value != BLANK else []
+            other = form[f"typed_{item.id}"].data if pick == TYPED else pick
+            values = other if isinstance(other, list) else [other]
+            chosen[item.id] = [str(v) for v in values if v not in (None, "", BLANK)]
         checked = operations.resolve(response, batch, current_user, chosen)
         if checked.ok:
             flash(_("Paper form %(number)s is verified.", number=response.paper_form_number), "success")
@@ -97,6 +99,8 @@ def resolve_form(response_id):
         labels = {i.id: i.label for i in items}
         for item_id, code in checked.errors.items():
             form.form_errors.append(f"{labels.get(item_id, item_id)}: {describe(code)}")
+            if f"typed_{item_id}" in form:
+                form[f"typed_{item_id}"].errors = [describe(code)]
         status = 400
     elif request.method == "POST":
         status = 400 if response.verification == "conflict" else 409
@@ -115,5 +119,5 @@ def list_clerk_scores():
 def list_audit():
     batch_id = id_arg("batch")
     events = queries.query_audit(current_user, batch_id)
-    users = queries.query_usernames(e.user_id for e in events)
-    return render_template("entry/audit.html", rows=audit_rows(events, users), batch_id=batch_id)
+    rows = audit_rows(events, queries.query_audit_context(events), str(get_locale()))
+    return render_template("entry/audit.html", rows=rows, batch_id=batch_id)

@@ -5,7 +5,7 @@ never overwritten, so double entry can be compared and an error rate computed pe
 """
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, Index, Text
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from survey.models.base import one_of, utcnow
@@ -47,6 +47,14 @@ class PaperEntry(SQLModel, table=True):
     __table_args__ = (
         one_of("entry_kind", ENTRY_KINDS, "ck_paper_entry_kind"),
         Index("ix_paper_entry_response", "response_id", "entry_number"),
+        # The database, not a read-then-write check, makes these impossible, so two requests at
+        # the same instant cannot both pass (row locks do nothing on SQLite):
+        # one clerk keys a paper form at most once;
+        UniqueConstraint("response_id", "clerk_id", name="uq_paper_entry_clerk"),
+        # a form number names one paper form within its batch (numbers restart in every batch),
+        # and each of its entries has its own place.
+        UniqueConstraint("batch_id", "paper_form_number", "entry_number",
+                         name="uq_paper_entry_form_number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

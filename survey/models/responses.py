@@ -1,7 +1,8 @@
 """Responses from every channel, and their answers stored against (questionnaire, version, item).
 
 A response is anonymous: no name, phone, raw IP or precise location. QR responses carry a hashed,
-expiring client key for integrity checks; paper responses carry the paper form number.
+expiring client key for integrity checks; paper responses carry the paper form number, unique
+within its batch (see survey.models.entry.PaperEntry).
 """
 from datetime import datetime
 
@@ -22,8 +23,6 @@ class Response(SQLModel, table=True):
     __table_args__ = (
         # One rating per dossier per service point; NULL dossier codes never collide.
         UniqueConstraint("service_point_id", "dossier_code", name="uq_response_dossier"),
-        # A paper form number names one paper form within a wave; NULLs (QR) never collide.
-        UniqueConstraint("wave_id", "paper_form_number", name="uq_response_paper_form"),
         one_of("verification", VERIFICATION_STATES, "ck_response_verification"),
         one_of("channel", CHANNELS, "ck_response_channel"),
         one_of("status", RESPONSE_STATUSES, "ck_response_status"),

@@ -177,14 +177,9 @@ def test_keying_a_sipas_form_by_keyboard_and_the_skip_logic(make_browser, entry_
     keys = 3 + len(SIPAS_KEYS) + 1
     print(f"\nSIPAS form keyed by script: {keys} key presses, saved and synced in {seconds:.2f} s")
     from survey.entry.queries import query_answers, query_paper_form
-    from survey.models import Batch
 
     with app.app_context():
-        from survey.db import get_session
-
-        # The batch's wave: other browser tests in the same database add waves of their own.
-        wave_id = get_session().get(Batch, batch).wave_id
-        answers = query_answers(query_paper_form(wave_id, "SPEED-1").id)
+        answers = query_answers(query_paper_form(batch, "SPEED-1").id)
     assert answers["submission_channel"] == "in_person" and answers["official_polite"] == "5"
     assert answers["gave_feedback"] == "no" and "feedback_handled" not in answers
     assert answers["priorities"] == "simplify competence" and answers["sex"] == "female"
@@ -207,3 +202,33 @@ def test_keying_a_sipas_form_by_keyboard_and_the_skip_logic(make_browser, entry_
         page = driver.execute_script("return window.surveyEntry.holds(arguments[0], arguments[1])",
                                      condition_tree(condition), answers)
         assert page == condition.holds(answers), source
+
+
+def test_the_form_number_is_checked_before_any_answer_is_keyed(make_browser, entry_server):
+    """A number the clerk keyed already locks the answers at once (issue 16 item 4)."""
+    driver = make_browser(width=1024, height=900)
+    app, base = entry_server.app, entry_server.url
+    batch = _batch_id(app)
+    sign_in(driver, base, "nhaplieu")  # keyed the demo's 0001-0003 as first entries
+    driver.get(f"{base}/entry/batches/{batch}/key")
+    progress = driver.find_element("id", "batch-progress").text
+    assert "0001" in progress and "20" in progress  # the lowest number keyed; the batch's size
+    questions = driver.find_element("id", "entry-questions")
+    state = driver.find_element("id", "form-number-state")
+    field = driver.find_element("id", "paper_form_number")
+    field.send_keys("0003")
+    wait_for(driver, lambda d: "stop" in state.get_attribute("class"), 5, "0003 did not stop the clerk")
+    assert not questions.is_enabled() or questions.get_attribute("disabled") is not None
+    assert not driver.find_element("id", "q_access_channels-0").is_enabled()
+    assert state.text and state.is_displayed()
+    assert axe_violations(driver) == []
+    screenshot(driver, "entry-number-stop")
+    field.send_keys(Keys.ENTER)  # Enter cannot save a form under this number
+    time.sleep(0.5)
+    assert _forms(app, ["0003"]) == (1, 1)
+    field.clear()
+    field.send_keys("NEW-0099")
+    wait_for(driver, lambda d: "go" in state.get_attribute("class"), 5)
+    assert questions.get_attribute("disabled") is None
+    assert driver.find_element("id", "q_access_channels-0").is_enabled()
+    assert driver.find_element("id", "entry_kind-0").is_selected()  # a first entry

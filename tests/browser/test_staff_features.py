@@ -95,6 +95,7 @@ PAGES = {
     "entry-batch": ("giamsat", lambda d, base, data: d.get(f"{base}/entry/batches/{data.batch}")),
     "entry-keying": ("nhaplieu", lambda d, base, data: d.get(f"{base}/entry/batches/{data.batch}/key")),
     "entry-resolve": ("giamsat", lambda d, base, data: d.get(f"{base}/entry/forms/{data.conflict}/resolve")),
+    "entry-audit": ("giamsat", lambda d, base, data: d.get(f"{base}/entry/audit")),
 }
 
 

@@ -54,7 +54,7 @@ def entry_sample_args(app, unit_id):
     with app.app_context():
         from survey.entry.queries import query_paper_form
 
-        response_id = query_paper_form(batch.wave_id, "S1").id
+        response_id = query_paper_form(batch.id, "S1").id
 
     def grant(user):
         with app.app_context(), transaction() as session:
@@ -90,7 +90,7 @@ def test_clerks_and_supervisors_see_only_their_batches(app, client, units, make_
         key(theirs, other, "T1", {"access_channels": "4"})
         from survey.entry.queries import query_paper_form
 
-        foreign_form = query_paper_form(wave.id, "T1").id
+        foreign_form = query_paper_form(theirs.id, "T1").id
     _sign_in(client, "clerk")
     assert client.get(f"/entry/batches/{mine.id}/key").status_code == 200
     assert client.get(f"/entry/batches/{theirs.id}/key").status_code == 404

@@ -269,21 +269,29 @@
     clearTimeout(timer);
     timer = setTimeout(checkNumber, 250);
   });
+  // A number this clerk keyed already, or one keyed twice, stops the clerk before the answers.
+  const questions = $("entry-questions");
+  function showNumberState(text, stop) {
+    const state = $("form-number-state");
+    state.textContent = text;
+    state.className = `number-state${text ? (stop ? " stop" : " go") : ""}`;
+    questions.disabled = stop;
+    app.dataset.numberStop = String(stop);
+  }
   async function checkNumber() {
     const value = number.value.trim();
-    const state = $("form-number-state");
-    if (!value) { state.textContent = ""; return; }
+    if (!value) { showNumberState("", false); return; }
     try {
       const url = `${app.dataset.checkUrl}?number=${encodeURIComponent(value)}`;
       const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
       if (!response.ok) throw new Error(String(response.status));
       const answer = await response.json();
       if (number.value.trim() !== value) return;
-      state.textContent = answer.message;
+      showNumberState(answer.message, ["yours", "done", "invalid"].includes(answer.state));
       const kind = { first: "first", second: "second" }[answer.state];
       if (kind) form.querySelector(`[name=entry_kind][value=${kind}]`).checked = true;
     } catch (err) {
-      state.textContent = texts.cannot_check;
+      showNumberState(texts.cannot_check, false);
     }
   }
 
@@ -291,6 +299,7 @@
     form.reset();
     editing = record.uuid;
     number.value = record.paper_form_number;
+    checkNumber();
     form.querySelector(`[name=entry_kind][value=${record.entry_kind}]`).checked = true;
     for (const [itemId, values] of Object.entries(record.answers)) {
       for (const el of inputs(itemId)) {
@@ -307,8 +316,8 @@
     event.preventDefault();
     applyRelevance();
     const value = number.value.trim();
-    if (!value) {
-      $("form-number-state").textContent = texts.need_number;
+    if (!value || questions.disabled) {
+      if (!value) showNumberState(texts.need_number, false);
       number.focus();
       return;
     }
@@ -324,7 +333,7 @@
     form.reset();
     if (kind) kind.checked = true;  // a clerk doing second entries keeps doing them
     applyRelevance();
-    $("form-number-state").textContent = "";
+    showNumberState("", false);
     setStatus(fill(texts.saved, { number: value }));
     number.focus();
     window.scrollTo(0, 0);
