@@ -18,6 +18,7 @@ from survey.auth.access import requires
 from survey.db import get_session
 from survey.estimates.dataset import Inclusion
 from survey.exports import operations, queries, rows, tables, writers
+from survey.exports.cells import spreadsheet_frame
 from survey.exports.forms import ExportJobForm
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -50,7 +51,7 @@ def csv_response(wave, inclusion: Inclusion, bom: bool = True) -> Response:
 def frame_download(frame, name: str, fmt: str) -> Response:
     """A small table (codebook, results) as CSV (UTF-8 with BOM) or XLSX."""
     if fmt == "csv":
-        body = writers.BOM + frame.to_csv(index=False, lineterminator="\r\n")
+        body = writers.BOM + spreadsheet_frame(frame).to_csv(index=False, lineterminator="\r\n")
         return Response(body.encode(), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     buffer = io.BytesIO()
