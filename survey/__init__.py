@@ -14,7 +14,7 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     database or a broken questionnaire. Under the `flask` command the app still loads, so that
     `db upgrade` and `questionnaires check` can run; the problem is then served as a 503 page.
     """
-    from survey import auth, compression, db, errors, i18n, startup
+    from survey import auth, compression, db, errors, i18n, log_privacy, startup
     from survey.config import load_config
 
     app = Flask(__name__, instance_path=(config or {}).get("INSTANCE_PATH"))
@@ -22,6 +22,7 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     if strict is None:
         strict = os.environ.get("FLASK_RUN_FROM_CLI") != "true"
 
+    log_privacy.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)

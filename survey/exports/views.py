@@ -69,7 +69,7 @@ def _job_form() -> ExportJobForm:
 
 def _index(form, status=200):
     return render_template("exports/index.html", waves=queries.query_waves(), form=form,
-                           jobs=queries.query_jobs(), state=queries.job_state,
+                           jobs=queries.query_jobs(current_user), state=queries.job_state,
                            percent=queries.progress_percent), status
 
 
@@ -141,7 +141,7 @@ def download_results_xlsx(wave_id):
 @bp.route("/jobs/<int:job_id>")
 @requires(*EXPORTERS)
 def show_job(job_id):
-    job = queries.query_job(job_id) or abort(404)
+    job = queries.query_job(job_id, current_user) or abort(404)
     return render_template("exports/job.html", job=job, wave=queries.query_wave(job.wave_id),
                            state=queries.job_state(job), percent=queries.progress_percent(job))
 
@@ -149,7 +149,7 @@ def show_job(job_id):
 @bp.route("/jobs/<int:job_id>/file")
 @requires(*EXPORTERS)
 def download_job_file(job_id):
-    job = queries.query_job(job_id) or abort(404)
+    job = queries.query_job(job_id, current_user) or abort(404)
     path = queries.job_file(job)
     if path is None:
         abort(404)
