@@ -14,7 +14,7 @@ estimate (survey.estimates.dataset). The layers, each read in the one statement 
 - identical top ratings at a desk (`identical_top`), outside opening hours, the honeypot.
 """
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from functools import cache
 
 from flask import current_app
@@ -101,7 +101,10 @@ def keys_for(session, response, now) -> ClientKeys | None:
     when it started (None once purged, or lost in a crash)."""
     if response is None:
         return ClientKeys(network_key(now), device_key(now))
-    ring = client_key_table(local_now(response.started_at).date()).c
+    started = response.started_at
+    if started.tzinfo is None:  # SQLite gives back naive UTC
+        started = started.replace(tzinfo=UTC)
+    ring = client_key_table(local_now(started).date()).c
     found = session.connection().execute(
         select(ring.network_key, ring.device_key).where(ring.response_id == response.id)).first()
     return ClientKeys(*found) if found else None
