@@ -16,7 +16,7 @@ from survey.estimates import snapshots
 from survey.exports import operations as exports
 from survey.exports import runner as export_runner
 from survey.jobs.queue import JobQueue
-from survey.public.maintenance import purge_client_keys
+from survey.public.maintenance import purge_client_keys, purge_login_attempts
 
 
 def register(app) -> JobQueue:
@@ -26,11 +26,14 @@ def register(app) -> JobQueue:
     queue.register("export", export_runner.run, on_failure=export_runner.record_failure)
     queue.register("results_snapshot", snapshots.compute, on_failure=snapshots.record_failure)
     queue.register("purge_client_keys", lambda: purge_client_keys(config["CLIENT_KEY_RETENTION_DAYS"]))
+    queue.register("purge_login_attempts",
+                   lambda: purge_login_attempts(config["LOGIN_ATTEMPT_RETENTION_DAYS"]))
     queue.register("remove_old_exports",
                    lambda: exports.remove_old_files(config["EXPORT_FILE_RETENTION_DAYS"]))
     queue.register("refresh_stale_snapshots", snapshots.refresh_stale)
-    # Daily upkeep at night in Lai Châu (UTC+7): 02:10 and 02:20.
+    # Daily upkeep at night in Lai Châu (UTC+7): 02:10, 02:15 and 02:20.
     queue.every(crontab(minute="10", hour="19"), "purge_client_keys")
+    queue.every(crontab(minute="15", hour="19"), "purge_login_attempts")
     queue.every(crontab(minute="20", hour="19"), "remove_old_exports")
     queue.every(crontab(minute="*/15"), "refresh_stale_snapshots")
     return queue

@@ -14,7 +14,7 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     database or a broken questionnaire. Under the `flask` command the app still loads, so that
     `db upgrade` and `questionnaires check` can run; the problem is then served as a 503 page.
     """
-    from survey import auth, compression, db, errors, i18n, input_checks, routing, startup, web_security
+    from survey import auth, compression, db, errors, i18n, input_checks, log_privacy, routing, startup, web_security
     from survey.config import load_config
     from survey.jobs import queue
 
@@ -30,6 +30,7 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     web_security.init_app(app)
     routing.init_app(app)
     input_checks.init_app(app)
+    log_privacy.init_app(app)
     db.init_app(app)
     queue.init_app(app)
     i18n.init_app(app)

@@ -24,13 +24,28 @@ maintenance_cli = AppGroup("maintenance", help="Routine upkeep (the worker also 
 
 @maintenance_cli.command("purge-client-keys")
 @click.option("--days", type=int, default=None,
-              help="Keep keys this many days (default: CLIENT_KEY_RETENTION_DAYS).")
+              help="Keep keys this many days, at most 6 (default: CLIENT_KEY_RETENTION_DAYS).")
 def purge_client_keys_command(days):
-    """Wipe the hashed client keys of citizen responses older than the retention period."""
+    """Destroy the hashed client keys of citizen ratings older than the retention period."""
     from survey.public.maintenance import purge_client_keys
 
     days = current_app.config["CLIENT_KEY_RETENTION_DAYS"] if days is None else days
-    click.echo(f"Wiped the client key of {purge_client_keys(days)} response(s) older than {days} day(s).")
+    try:
+        purged = purge_client_keys(days)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--days") from None
+    click.echo(f"Destroyed the client keys of {purged} response(s) older than {days} day(s).")
+
+
+@maintenance_cli.command("purge-login-attempts")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Keep attempts this many days (default: LOGIN_ATTEMPT_RETENTION_DAYS).")
+def purge_login_attempts_command(days):
+    """Delete login attempts (usernames as typed, client keys) older than the retention period."""
+    from survey.public.maintenance import purge_login_attempts
+
+    days = current_app.config["LOGIN_ATTEMPT_RETENTION_DAYS"] if days is None else days
+    click.echo(f"Deleted {purge_login_attempts(days)} login attempt(s) older than {days} day(s).")
 
 
 @db_cli.command("upgrade")

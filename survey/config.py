@@ -38,17 +38,28 @@ DEFAULTS = {
     "TRUSTED_PROXY_HOPS": 0,
     # Strict-Transport-Security max-age sent on responses served over HTTPS.
     "HSTS_SECONDS": 365 * 24 * 3600,
-    # Citizen (QR) survey integrity: per-client limits within a window, and when to flag.
+    # Citizen (QR) survey integrity (survey/public/integrity.py; the design is in the README).
+    # Within the window: ratings one browser on one network may start before they are flagged,
+    # ratings one network (IPv4 address, IPv6 /64) may start before all of them are flagged,
+    # and before new ones are refused (far above any shared commune Wi-Fi or carrier NAT).
     "QR_CLIENT_WINDOW_SECONDS": 600,
     "QR_BURST_FLAG_COUNT": 5,
-    "QR_RATE_LIMIT_COUNT": 20,
+    "QR_NETWORK_FLAG_COUNT": 30,
+    "QR_RATE_LIMIT_COUNT": 300,
+    # A desk's pace: this many ratings counted at one desk within the window flags all of them.
+    "QR_DESK_PACE_WINDOW_SECONDS": 60,
+    "QR_DESK_PACE_FLAG_COUNT": 10,
     "QR_IDENTICAL_WINDOW_SECONDS": 300,
     "QR_IDENTICAL_FLAG_COUNT": 10,
     # How long a worker may reuse what it read of a service point (the QR hot path reads it on
     # every request); an admin's change reaches citizens within this many seconds.
     "SERVICE_POINT_CACHE_SECONDS": 30,
-    # Hashed client keys are wiped from responses after this many days (daily job of the worker).
+    # Hashed client keys of citizen ratings are destroyed after this many days (at most 6: they
+    # live in a ring of 8 day tables), login attempts (usernames typed, client keys) after the
+    # second; both nightly by the worker (or `flask maintenance purge-client-keys` and
+    # `purge-login-attempts`).
     "CLIENT_KEY_RETENTION_DAYS": 2,
+    "LOGIN_ATTEMPT_RETENTION_DAYS": 30,
     # Responses smaller than this are sent uncompressed (gzip would not pay for itself).
     "COMPRESS_MIN_BYTES": 500,
     # A running export job whose worker has not reported for this long is shown as failed.

@@ -30,13 +30,15 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def make_engine(url: str, echo: bool = False) -> Engine:
     url = normalise_url(url)
+    # Parameters are citizens' answers: never rendered into error messages, hence logs.
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(url, echo=echo, hide_parameters=True,
+                               connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # No pre-ping: it costs a round trip on every request. A connection broken by a server
     # restart fails one request and is then replaced; recycling bounds a connection's age.
-    return create_engine(url, echo=echo, pool_recycle=1800)
+    return create_engine(url, echo=echo, hide_parameters=True, pool_recycle=1800)
 
 
 def init_app(app):

@@ -117,14 +117,14 @@ def create_export(wave_id):
 @bp.route("/v1/exports/<int:job_id>")
 @api_requires(*READERS)
 def get_export(job_id):
-    job = queries.query_job(job_id) or abort(404, "No export has this id.")
+    job = queries.query_job(job_id, g.api_user) or abort(404, "No export has this id.")
     return jsonify(_job_json(job))
 
 
 @bp.route("/v1/exports/<int:job_id>/file")
 @api_requires(*READERS)
 def get_export_file(job_id):
-    job = queries.query_job(job_id) or abort(404, "No export has this id.")
+    job = queries.query_job(job_id, g.api_user) or abort(404, "No export has this id.")
     path = queries.job_file(job)
     if path is None:
         return error(409, "export.not_ready", "The file is not ready.", job_status=queries.job_state(job))

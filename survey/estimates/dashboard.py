@@ -48,6 +48,7 @@ class Dashboard:
     trend: list[ResultRow]
     status_counts: dict
     problem: object
+    overfull: list = ()  # strata left out of the estimates (results.ResultsTable.overfull)
 
 
 def d766_rates(session, wave: Wave, level: str) -> dict[str, D766Rate]:
@@ -84,7 +85,8 @@ def target_dashboard(session, wave: Wave, level: str, inclusion: Inclusion, lang
         statuses[unit.survey.status] = statuses.get(unit.survey.status, 0) + 1
     first = overall.for_indicator(headline.id)
     return Dashboard(level, headline.label, units, first[0] if first else None,
-                     sorted(trend.for_indicator(headline.id), key=lambda r: r.domain), statuses, None)
+                     sorted(trend.for_indicator(headline.id), key=lambda r: r.domain), statuses, None,
+                     table.overfull)
 
 
 def channel_counts(session, wave, level, inclusion) -> dict[str, dict[str, int]]:

@@ -22,6 +22,7 @@ from survey.estimates.dataset import (
     weighted_design,
 )
 from survey.estimates.units import unit_labels
+from survey.estimates.weights import overfull_strata
 from survey.models import ServicePoint, Wave
 from survey.questionnaires import localized
 from survey.startup import registry
@@ -72,6 +73,8 @@ class ResultsTable:
     counts: dict[str, int] = field(default_factory=dict)
     n_counted: int = 0
     problem: object = None  # a weights.DesignProblem when the design could not be applied
+    # Strata left out of the estimates, the rest estimated (weights.overfull_strata).
+    overfull: list[dict] = field(default_factory=list)
 
     def to_frame(self) -> pd.DataFrame:
         columns = [f for f in ResultRow.__dataclass_fields__]
@@ -152,6 +155,7 @@ def _compute(session, wave, by, inclusion, lang) -> ResultsTable:
         table.problem = problem
         return table
     table.n_counted = len(frame)
+    table.overfull = overfull_strata(frame)
     if design is None:
         return table
     # Domain columns go on the design's own data (a trimmed design holds a copy of the frame).

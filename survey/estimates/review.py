@@ -34,6 +34,7 @@ class WeightsReview:
     strata: list[StratumWeights]
     total: StratumWeights | None
     problem: DesignProblem | None
+    overfull: list = ()  # strata left out of the estimates (results.ResultsTable.overfull)
 
 
 def _summary(code, label, population, w, index_row) -> StratumWeights:
@@ -57,6 +58,7 @@ def weights_review(session, wave, inclusion: Inclusion) -> WeightsReview:
     index_rows = {r.domain: r for r in by_stratum.rows if headline and r.indicator == headline.id}
     overall_rows = [r for r in overall.rows if headline and r.indicator == headline.id]
     sizes, labels = frame_sizes(session, wave.id), unit_labels(session)
+    frame = frame[frame["weight"].notna()]  # overfull strata have no weights to review
     w = frame["weight"].to_numpy(float)
     strata = []
     if frame["stratum"].notna().any():
@@ -66,4 +68,4 @@ def weights_review(session, wave, inclusion: Inclusion) -> WeightsReview:
                                    index_rows.get(code)))
     total = _summary("", "", float(np.sum(list(sizes.values()))) if sizes else None, w,
                      overall_rows[0] if overall_rows else None)
-    return WeightsReview(strata, total, by_stratum.problem or overall.problem)
+    return WeightsReview(strata, total, by_stratum.problem or overall.problem, overall.overfull)

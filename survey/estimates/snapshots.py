@@ -59,6 +59,7 @@ def dumps(table: ResultsTable) -> str:
         "wave_id": table.wave_id, "by": table.by, "inclusion": asdict(table.inclusion),
         "indicators": [_tag(asdict(i)) for i in table.indicators], "rows": [asdict(r) for r in table.rows],
         "counts": table.counts, "n_counted": table.n_counted, "problem": problem,
+        "overfull": table.overfull,
     }, default=_plain, ensure_ascii=False)
 
 
@@ -91,7 +92,7 @@ def loads(text: str) -> ResultsTable:
     return ResultsTable(
         wave_id=data["wave_id"], by=data["by"], inclusion=Inclusion(**data["inclusion"]),
         indicators=[Indicator(**i) for i in data["indicators"]], rows=[ResultRow(**r) for r in data["rows"]],
-        counts=data["counts"], n_counted=data["n_counted"],
+        counts=data["counts"], n_counted=data["n_counted"], overfull=data.get("overfull", []),
         problem=DesignProblem(problem["code"], **problem["details"]) if problem else None)
 
 

@@ -69,6 +69,10 @@ def prepare(frame: pd.DataFrame, design, sizes: dict[str, float]) -> pd.DataFram
         frame["base_weight"] = population / counts if n else []
         # For cluster samples the frame counts elements, not PSUs: no fpc (with replacement).
         frame["fpc"] = population if design.psu == "none" else np.nan
+        if design.psu == "none":
+            # More responses than the stratum has people (stuffing, or a frame too small): it
+            # cannot be estimated, and must not blank the others. Left out, and reported.
+            frame.loc[counts > population, "base_weight"] = np.nan
     else:
         frame["base_weight"] = 1.0
         frame["fpc"] = np.nan
@@ -163,11 +167,23 @@ def trim(w: np.ndarray, low: float | None, high: float | None) -> np.ndarray:
 
 
 def apply(session, wave, design, frame: pd.DataFrame) -> tuple[pd.DataFrame, Design | None]:
-    """Frame with stratum, psu, fpc and final `weight`, and its analysis design (None if empty)."""
+    """Frame with stratum, psu, fpc and final `weight`, and its analysis design (None if empty).
+
+    Rows of overfull strata (see `overfull_strata`) stay in the frame without a weight and are
+    not in the design."""
     prepared = prepare(frame, design, frame_sizes(session, wave.id))
-    if not len(prepared):
-        prepared["weight"] = pd.Series(dtype=float)
+    prepared["weight"] = np.nan
+    estimable = prepared["base_weight"].notna().to_numpy()
+    if not estimable.any():
         return prepared, None
-    built = build(prepared, design, margins_of(session, wave.id))
-    prepared["weight"] = built.weights
+    built = build(prepared[estimable], design, margins_of(session, wave.id))
+    prepared.loc[estimable, "weight"] = built.weights
     return prepared, built
+
+
+def overfull_strata(frame: pd.DataFrame) -> list[dict]:
+    """Strata left out of the estimates because they have more responses than population:
+    [{"stratum", "population", "sampled"}], by stratum code."""
+    left_out = frame[frame["base_weight"].isna()] if "base_weight" in frame else frame.iloc[:0]
+    return [{"stratum": str(code), "population": float(rows["fpc"].iloc[0]), "sampled": len(rows)}
+            for code, rows in left_out.groupby("stratum", sort=True)]

@@ -17,15 +17,26 @@ def query_wave(wave_id: int) -> Wave | None:
     return get_session().get(Wave, wave_id)
 
 
-def query_job(job_id: int) -> ExportJob | None:
+def sees_every_job(user) -> bool:
+    """Who sees whose export jobs: an admin sees every job (to help and to clean up); anyone
+    else only their own. A job's file is response-level data chosen with its own inclusion
+    options, so a colleague's job is not shared by being listed."""
+    return user.role == "admin"
+
+
+def query_job(job_id: int, user) -> ExportJob | None:
+    """The job, if `user` may see it (see `sees_every_job`)."""
     job = get_session().get(ExportJob, job_id)
-    if job is not None:
-        get_session().refresh(job)  # the worker process writes it; never serve a stale copy
+    if job is None or not (sees_every_job(user) or job.created_by_id == user.id):
+        return None
+    get_session().refresh(job)  # the worker process writes it; never serve a stale copy
     return job
 
 
-def query_jobs(limit: int = 20) -> list[ExportJob]:
+def query_jobs(user, limit: int = 20) -> list[ExportJob]:
     stmt = select(ExportJob).order_by(ExportJob.created_at.desc(), ExportJob.id.desc()).limit(limit)
+    if not sees_every_job(user):
+        stmt = stmt.where(ExportJob.created_by_id == user.id)
     return list(get_session().exec(stmt).all())
 
 

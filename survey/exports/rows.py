@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import func, literal_column, select
 
 from survey.estimates.dataset import Inclusion, design_frame
+from survey.exports.cells import holdable
 from survey.exports.variables import CODED, NUMERIC, TEXT, Variable, export_variables
 from survey.models import Answer, Response, Wave
 from survey.startup import registry
@@ -153,5 +154,6 @@ def _typed(variable: Variable, values) -> pd.Series:
         return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, numbers).astype(np.int64), missing))
     series = pd.Series(values, dtype=object)
     if variable.kind in (TEXT, CODED):
+        series = series.map(holdable, na_action="ignore")
         series = series.where(series.notna() & (series != ""), None)
     return series

@@ -18,6 +18,7 @@ from survey.auth.access import requires
 from survey.db import get_session
 from survey.estimates.dataset import Inclusion
 from survey.exports import operations, queries, rows, tables, writers
+from survey.exports.cells import spreadsheet_frame
 from survey.exports.forms import ExportJobForm
 from survey.jobs.messages import ERROR_MESSAGES
 
@@ -51,7 +52,7 @@ def csv_response(wave, inclusion: Inclusion, bom: bool = True) -> Response:
 def frame_download(frame, name: str, fmt: str) -> Response:
     """A small table (codebook, results) as CSV (UTF-8 with BOM) or XLSX."""
     if fmt == "csv":
-        body = writers.BOM + frame.to_csv(index=False, lineterminator="\r\n")
+        body = writers.BOM + spreadsheet_frame(frame).to_csv(index=False, lineterminator="\r\n")
         return Response(body.encode(), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     buffer = io.BytesIO()
@@ -69,7 +70,7 @@ def _job_form() -> ExportJobForm:
 
 def _index(form, status=200):
     return render_template("exports/index.html", waves=queries.query_waves(), form=form,
-                           jobs=queries.query_jobs(), state=queries.job_state,
+                           jobs=queries.query_jobs(current_user), state=queries.job_state,
                            percent=queries.progress_percent), status
 
 
@@ -141,7 +142,7 @@ def download_results_xlsx(wave_id):
 @bp.route("/jobs/<int:job_id>")
 @requires(*EXPORTERS)
 def show_job(job_id):
-    job = queries.query_job(job_id) or abort(404)
+    job = queries.query_job(job_id, current_user) or abort(404)
     # A generic failure keeps the export's own wording; the queue's other codes say what happened.
     job_errors = {code: text for code, text in ERROR_MESSAGES.items() if code != "job.failed"}
     return render_template("exports/job.html", job=job, wave=queries.query_wave(job.wave_id),
@@ -152,7 +153,7 @@ def show_job(job_id):
 @bp.route("/jobs/<int:job_id>/file")
 @requires(*EXPORTERS)
 def download_job_file(job_id):
-    job = queries.query_job(job_id) or abort(404)
+    job = queries.query_job(job_id, current_user) or abort(404)
     path = queries.job_file(job)
     if path is None:
         abort(404)

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pyreadstat
 from openpyxl import Workbook
 
+from survey.exports.cells import spreadsheet_cell, spreadsheet_frame
 from survey.exports.variables import CODED, NUMERIC, Variable
 
 BOM = "\ufeff"
@@ -33,7 +34,8 @@ def csv_stream(variables, chunks: Iterable[pd.DataFrame], bom: bool = True) -> I
     options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
     for chunk in chunks:
         sink = pa.BufferOutputStream()
-        pacsv.write_csv(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False), sink, options)
+        pacsv.write_csv(pa.Table.from_pandas(spreadsheet_frame(chunk), schema=schema,
+                                             preserve_index=False), sink, options)
         yield sink.getvalue().to_pybytes()
 
 
@@ -74,8 +76,8 @@ def write_xlsx(path, variables, chunks, progress: Progress, codebook: pd.DataFra
     data.append([v.name for v in variables])
     for chunk in chunks:
         for row in chunk.itertuples(index=False, name=None):
-            data.append([None if value is pd.NA or value is None or value != value else value
-                         for value in row])
+            data.append([None if value is pd.NA or value is None or value != value
+                         else spreadsheet_cell(value) for value in row])
         progress(len(chunk))
     _append_frame(book.create_sheet("codebook"), codebook)
     for title, frame in results:
@@ -94,7 +96,7 @@ def write_tables(target, tables: list[tuple[str, pd.DataFrame]]) -> None:
 def _append_frame(sheet, frame: pd.DataFrame) -> None:
     sheet.append(list(frame.columns))
     for row in frame.itertuples(index=False, name=None):
-        sheet.append([None if _missing(value) else _plain(value) for value in row])
+        sheet.append([None if _missing(value) else spreadsheet_cell(_plain(value)) for value in row])
 
 
 def _missing(value) -> bool:

@@ -5,6 +5,7 @@ KIND_LABELS = {
     "export": _l("Export file"),
     "results_snapshot": _l("Results tables"),
     "purge_client_keys": _l("Wipe old client keys"),
+    "purge_login_attempts": _l("Delete old login attempts"),
     "remove_old_exports": _l("Remove old export files"),
     "refresh_stale_snapshots": _l("Refresh outdated results"),
 }

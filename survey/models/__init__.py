@@ -1,4 +1,5 @@
 """SQLModel tables. Import models from here; Alembic reads `SQLModel.metadata` through this package."""
+from survey.models.client_keys import CLIENT_KEY_TABLES
 from survey.models.entry import AuditEvent, Batch, BatchClerk, PaperEntry
 from survey.models.exports import ApiToken, ExportJob
 from survey.models.jobs import Job
@@ -12,6 +13,7 @@ from survey.models.waves_design import D766Count, WaveDesign, WaveMargin, WaveSt
 
 __all__ = [
     "AdminUnit",
+    "CLIENT_KEY_TABLES",
     "ApiToken",
     "D766Count",
     "Answer",

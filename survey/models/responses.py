@@ -1,8 +1,8 @@
 """Responses from every channel, and their answers stored against (questionnaire, version, item).
 
-A response is anonymous: no name, phone, raw IP or precise location. QR responses carry a hashed,
-expiring client key for integrity checks; paper responses carry the paper form number, unique
-within its batch (see survey.models.entry.PaperEntry).
+A response is anonymous: no name, phone, raw IP or precise location. The hashed, expiring client
+keys of QR responses live apart (survey.models.client_keys); paper responses carry the paper form
+number, unique within its batch (see survey.models.entry.PaperEntry).
 """
 from datetime import datetime
 
@@ -26,9 +26,8 @@ class Response(SQLModel, table=True):
         one_of("verification", VERIFICATION_STATES, "ck_response_verification"),
         one_of("channel", CHANNELS, "ck_response_channel"),
         one_of("status", RESPONSE_STATUSES, "ck_response_status"),
-        # The integrity checks run on every citizen submission: per-client counts, and runs of
-        # ratings at one desk; without these each submission would scan the whole table.
-        Index("ix_response_client_recent", "client_key", "started_at"),
+        # The integrity checks count the recent ratings of a desk on every citizen submission;
+        # without this each submission would scan the whole table.
         Index("ix_response_point_recent", "service_point_id", "submitted_at"),
     )
 
@@ -52,7 +51,6 @@ class Response(SQLModel, table=True):
     # questionnaire and period they match.
     wave_id: int | None = Field(default=None, foreign_key="wave.id", index=True)
     verification: str | None = Field(default=None, max_length=12)
-    client_key: str | None = Field(default=None, max_length=64)
     # ';'-separated integrity flag codes; flagged responses are kept, never silently deleted.
     flags: str = Field(default="", max_length=200)
 

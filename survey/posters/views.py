@@ -6,6 +6,7 @@ never leaves a stale stored poster behind. Options come as ?size=a4|a5 and ?en=1
 from datetime import date
 
 from flask import Blueprint, abort, make_response, render_template, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from survey.auth.access import MANAGERS, requires
@@ -15,7 +16,7 @@ from survey.posters.layout import PAPERS, Paper
 from survey.posters.qr import qr_png, qr_svg
 from survey.posters.queries import query_unit_points, query_units_with_points
 from survey.service_points.queries import query_service_point
-from survey.units.queries import query_unit_by_id
+from survey.units.queries import query_unit_by_id, query_unit_scope
 
 bp = Blueprint("posters", __name__, url_prefix="/posters")
 
@@ -39,9 +40,24 @@ def _file(data: bytes, mimetype: str, filename: str, attachment: bool = False) -
                     headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
 
 
+def _in_scope(unit_id: int) -> bool:
+    """A supervisor prints posters of their own units only; an admin of every unit."""
+    scope = query_unit_scope(current_user)
+    return scope is None or unit_id in scope
+
+
+def _point(service_point_id: int):
+    point = query_service_point(service_point_id)
+    if point is None or not _in_scope(point.unit_id):
+        abort(404)
+    return point
+
+
 def _unit_points(unit_id: int):
     """The unit and its active points (to print), and its inactive ones (to name as left out)."""
-    unit = query_unit_by_id(unit_id) or abort(404)
+    unit = query_unit_by_id(unit_id)
+    if unit is None or not _in_scope(unit.id):
+        abort(404)
     points = query_unit_points(unit.id)
     active = [point for point in points if point.active]
     if not active:
@@ -59,14 +75,17 @@ def _print_page(paper, english, heading, layouts, warnings):
 @requires(*MANAGERS)
 def list_posters():
     paper, english = _options()
-    return render_template("posters/list.html", groups=query_units_with_points(date.today()),
+    scope = query_unit_scope(current_user)
+    groups = [(unit, points) for unit, points in query_units_with_points(date.today())
+              if scope is None or unit.id in scope]
+    return render_template("posters/list.html", groups=groups,
                            paper=paper, english=english, papers=PAPERS)
 
 
 @bp.route("/<int:service_point_id>.svg")
 @requires(*MANAGERS)
 def show_poster(service_point_id):
-    point = query_service_point(service_point_id) or abort(404)
+    point = _point(service_point_id)
     paper, english = _options()
     svg = documents.poster_file(point, query_unit_by_id(point.unit_id), paper, english)
     return _file(svg, "image/svg+xml", f"{point.code}-{paper.name}.svg")
@@ -75,7 +94,7 @@ def show_poster(service_point_id):
 @bp.route("/<int:service_point_id>/print")
 @requires(*MANAGERS)
 def print_poster(service_point_id):
-    point = query_service_point(service_point_id) or abort(404)
+    point = _point(service_point_id)
     paper, english = _options()
     layout = documents.point_layout(point, query_unit_by_id(point.unit_id), paper, english)
     warnings = [] if point.active else [
@@ -87,14 +106,14 @@ def print_poster(service_point_id):
 @bp.route("/<int:service_point_id>/qr.png")
 @requires(*MANAGERS)
 def show_qr_png(service_point_id):
-    point = query_service_point(service_point_id) or abort(404)
+    point = _point(service_point_id)
     return _file(qr_png(documents.point_url(point)), "image/png", f"qr-{point.code}.png")
 
 
 @bp.route("/<int:service_point_id>/qr.svg")
 @requires(*MANAGERS)
 def show_qr_svg(service_point_id):
-    point = query_service_point(service_point_id) or abort(404)
+    point = _point(service_point_id)
     paper, _english = _options()
     svg = qr_svg(documents.point_url(point), paper.module_mm)
     return _file(svg, "image/svg+xml", f"qr-{point.code}.svg")

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import delete, insert, select
 
-from survey.client_key import client_key
 from survey.db import get_session
+from survey.dossier_codes import normalise_dossier_code
 from survey.models import Answer, Response
 from survey.models.base import utcnow
 from survey.public import integrity
@@ -65,17 +65,17 @@ def save_page(*, questionnaire, service_point, response, response_uuid, page, ch
             raise Refusal("survey.already_recorded" if page < current else "survey.not_started")
         if skip and page <= questionnaire.complete_page:
             raise Refusal("survey.not_started")
-        key = client_key(now) if new else response.client_key
         completes = page == questionnaire.complete_page
         top = integrity.top_rating(questionnaire, checked.values) if completes else None
-        counts = None
+        counts = keys = None
         if new or completes:
-            counts = integrity.window_counts(session, client_key=key,
-                                             service_point_id=service_point.id,
-                                             response_uuid=response_uuid, top=top, now=now)
-            if new and counts.client >= integrity.rate_limit():
+            keys = integrity.keys_for(session, response, now)
+            counts = integrity.window_counts(session, keys=keys, service_point_id=service_point.id,
+                                             response_uuid=response_uuid, top=top,
+                                             completes=completes, now=now)
+            if new and counts.network >= integrity.rate_limit():
                 raise Refusal("survey.rate_limited")
-        dossier = checked.values.get(DOSSIER_ITEM)
+        dossier = normalise_dossier_code(checked.values.get(DOSSIER_ITEM))
         if dossier and _dossier_taken(session, service_point.id, dossier,
                                       None if new else response.id):
             raise Refusal("survey.dossier_rated")
@@ -97,16 +97,20 @@ def save_page(*, questionnaire, service_point, response, response_uuid, page, ch
                 "uuid": response_uuid, "questionnaire_id": questionnaire.id,
                 "questionnaire_version": questionnaire.version, "channel": "qr",
                 "service_point_id": service_point.id, "unit_id": service_point.unit_id,
-                "language": language, "client_key": key, "started_at": now, **fields,
+                "language": language, "started_at": now, **fields,
             }).scalar_one()
+            integrity.remember(session, response_id, keys, service_point.id, now)
         else:
             for name, value in fields.items():
                 setattr(response, name, value)
             session.add(response)
             session.flush()
             response_id = response.id
+        if completes:
+            integrity.flag_runs(session, fields["flags"], keys, service_point.id, now)
         if not skip:
-            _replace_answers(session, response_id, questionnaire.sections[page], checked, new)
+            _replace_answers(session, response_id, questionnaire.sections[page], checked, new,
+                             dossier)
         session.commit()
         return Saved(fields["current_page"], fields["status"])
     except IntegrityError:
@@ -118,13 +122,16 @@ def save_page(*, questionnaire, service_point, response, response_uuid, page, ch
         raise
 
 
-def _replace_answers(session, response_id, section, checked, new):
+def _replace_answers(session, response_id, section, checked, new, dossier):
     item_ids = [item.id for item in section.items]
     if not new:
         session.exec(delete(Answer).where(Answer.response_id == response_id,
                                           Answer.item_id.in_(item_ids)))
+    values = dict(checked.values)
+    if DOSSIER_ITEM in values:  # stored as compared: one spelling per dossier code
+        values[DOSSIER_ITEM] = dossier
     rows = [{"response_id": response_id, "item_id": item_id, "value": value,
              "value_num": checked.numbers.get(item_id)}
-            for item_id, value in checked.values.items() if item_id in item_ids]
+            for item_id, value in values.items() if item_id in item_ids and value is not None]
     if rows:
         session.connection().execute(_INSERT_ANSWER, rows)

@@ -3,6 +3,7 @@ import uuid as uuid_lib
 from datetime import datetime
 
 from survey.db import transaction
+from survey.dossier_codes import normalise_dossier_code
 from survey.models import Answer, Response
 from survey.questionnaires import CheckedAnswers
 
@@ -11,7 +12,7 @@ def record_response(questionnaire, checked: CheckedAnswers, *, channel: str, uni
                     service_point_id: int | None = None, submitted_at: datetime | None = None,
                     response_uuid: str | None = None, language: str = "vi",
                     dossier_code: str | None = None, paper_form_number: str | None = None,
-                    client_key: str | None = None, flags: tuple[str, ...] = ()) -> Response:
+                    flags: tuple[str, ...] = ()) -> Response:
     """Store a submitted response; `checked` must come from check_answers on `questionnaire`."""
     if not checked.ok:
         raise ValueError(f"answers have errors: {checked.errors}")
@@ -19,8 +20,8 @@ def record_response(questionnaire, checked: CheckedAnswers, *, channel: str, uni
         uuid=response_uuid or str(uuid_lib.uuid4()), questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version, channel=channel, status="submitted",
         service_point_id=service_point_id, unit_id=unit_id, language=language,
-        dossier_code=dossier_code or None, paper_form_number=paper_form_number,
-        client_key=client_key, flags=";".join(sorted(set(flags))),
+        dossier_code=normalise_dossier_code(dossier_code), paper_form_number=paper_form_number,
+        flags=";".join(sorted(set(flags))),
     )
     if submitted_at is not None:
         response.started_at = response.submitted_at = submitted_at

@@ -5,6 +5,7 @@ periods. An empty text means the hours are not known, and nothing is judged agai
 """
 import re
 from datetime import datetime, time
+from functools import lru_cache
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PERIOD = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
@@ -16,6 +17,7 @@ class HoursError(ValueError):
         self.code, self.detail = code, detail
 
 
+@lru_cache(maxsize=4096)  # a CSV import repeats a few texts 60,000 times; callers never mutate
 def parse_hours(text: str) -> dict[int, tuple[tuple[time, time], ...]]:
     """Return weekday (0 = Monday) → periods; raise HoursError naming the bad part."""
     week: dict[int, list] = {}

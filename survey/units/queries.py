@@ -5,7 +5,7 @@ from sqlalchemy import or_
 from sqlmodel import select
 
 from survey.db import get_session
-from survey.models import AdminUnit, UnitPopulation, UnitSuccession
+from survey.models import AdminUnit, UnitPopulation, UnitSuccession, UserUnit
 
 PROVINCE_CODE = "12"
 
@@ -27,6 +27,17 @@ def query_units_on(day: date, level: str | None = None) -> list[AdminUnit]:
 def query_unit(code: str, day: date) -> AdminUnit | None:
     """The unit that `code` meant on `day` (codes were reused on 2025-07-01)."""
     return get_session().exec(select(AdminUnit).where(AdminUnit.code == code, _in_force(day))).first()
+
+
+def query_unit_scope(user) -> set[int] | None:
+    """Ids of the units `user` works in: their own units and the units within them (None: every
+    unit, for an admin)."""
+    if user.role == "admin":
+        return None
+    session = get_session()
+    mine = select(UserUnit.unit_id).where(UserUnit.user_id == user.id)
+    inside = select(AdminUnit.id).where(AdminUnit.parent_id.in_(mine))
+    return set(session.exec(mine).all()) | set(session.exec(inside).all())
 
 
 def query_unit_by_id(unit_id: int) -> AdminUnit | None:

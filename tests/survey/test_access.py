@@ -39,9 +39,21 @@ def sample_rows(app, units):
             None, True, ""))
     entry_args, grant_entry_scope = entry_sample_args(app, unit.id)
     results = results_sample_args(app)
+    exports = exports_sample_args(app, results["wave_id"])
+
+    def grant_scope(user):
+        """Entry scope, and the sample export job made a statistician's own (they see no other)."""
+        from survey.db import transaction
+        from survey.models import ExportJob
+
+        grant_entry_scope(user)
+        if user.role == "statistician":
+            with app.app_context(), transaction() as session:
+                session.get(ExportJob, exports["job_id"]).created_by_id = user.id
+
     return {"unit_id": unit.id, "service_point_id": point.id,
             "questionnaire_id": "tthc-desk", "version": 1, **entry_args, **results,
-            **exports_sample_args(app, results["wave_id"])}, grant_entry_scope
+            **exports}, grant_scope
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ import qrcode
 import zxingcpp
 from bs4 import BeautifulSoup
 from qrcode import constants
+from sqlmodel import select
 
-from survey.db import get_session
-from survey.models import ServicePoint
+from survey.db import get_session, transaction
+from survey.models import ServicePoint, User, UserUnit
 from survey.posters.layout import INSTRUCTION_EN, INSTRUCTION_VI, PAPERS, poster_layout
 from survey.service_points import operations
 from survey.units.queries import query_unit
@@ -36,6 +37,15 @@ def _point(app, code="MC-03595", name=NAME, unit_code="03595", active=True, on=N
 def _unit_id(app, code="03595"):
     with app.app_context():
         return query_unit(code, date.today()).id
+
+
+def _supervisor_of(app, login, code="03595"):
+    """A signed-in supervisor working in the unit `code` (they print posters of their units)."""
+    client = login("supervisor")
+    with app.app_context(), transaction() as session:
+        user = session.exec(select(User).where(User.username == "supervisor")).one()
+        session.add(UserUnit(user_id=user.id, unit_id=query_unit(code, date.today()).id))
+    return client
 
 
 def _decode(matrix: np.ndarray, pixels=8):
@@ -150,7 +160,7 @@ def test_every_layout_fits_the_page_and_keeps_the_qr_large_enough(size, name, ur
 
 def test_the_bare_qr_codes_decode_as_png_and_svg(app, login, units):
     point_id = _point(app)
-    client = login("supervisor")
+    client = _supervisor_of(app, login)
     response = client.get(f"/posters/{point_id}/qr.png")
     assert response.mimetype == "image/png"
     width, height, rows, _info = png.Reader(bytes=response.data).read()
@@ -218,7 +228,7 @@ def test_the_list_shows_units_in_force_with_their_points(app, login, units):
     _point(app)
     _point(app, code="OLD-03595", name="Điểm cũ", active=False)
     _point(app, code="MC-03619", name="Một cửa Xã Mường Than cũ", unit_code="03619", on=date(2025, 6, 1))
-    response = login("supervisor").get("/posters/?size=a5&en=1")
+    response = _supervisor_of(app, login).get("/posters/?size=a5&en=1")
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert [h.get_text(" ", strip=True) for h in soup.select("section h2")] == ["Xã Than Uyên 03595"]
     links = {a["href"] for a in soup.select("section a")}
