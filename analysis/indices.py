@@ -61,13 +61,19 @@ def estimate_index(design, definitions, index_id: str, by=None, scale_points=5,
     index's own scale) adds the target assessment columns.
     """
     intervals.check(ci, level)
+    groups, lin = linearise_index(design, definitions, index_id, by, scale_points)
+    return estimate.table(groups, estimate.summarise(design, lin), lin.proportion,
+                          ci if lin.proportion else "wald", level, df, target)
+
+
+def linearise_index(design, definitions, index_id: str, by=None,
+                    scale_points=5) -> tuple[pd.DataFrame, estimate.Linearised]:
+    """The domains and the linearised index (`proportion` is True for share rules)."""
     defs = {_get(d, "id"): d for d in definitions}
     dom, groups = design.domains(by, np.zeros(len(design.data), bool))
     part = _linearise(design, defs, index_id, dom, len(groups), scale_points, ())
     share = _get(_lookup(defs, index_id), "rule") in SHARE_RULES
-    lin = estimate.Linearised(part.estimate, part.z, np.where(part.used, dom, -1), share)
-    return estimate.table(groups, estimate.summarise(design, lin), share,
-                          ci if share else "wald", level, df, target)
+    return groups, estimate.Linearised(part.estimate, part.z, np.where(part.used, dom, -1), share)
 
 
 def estimate_indices(design, definitions, by=None, scale_points=5, ci: str = "beta",
