@@ -42,7 +42,8 @@ CODES = {
     "index.unknown": "an index or its component is not defined",
     "index.cycle": "indices are defined in terms of each other in a circle",
     "index.scale": "an item has answers outside its 1..K scale",
-    "index.rule": "an index rule is not one of top2_share, mean_score, all_top2, pooled_top2",
+    "index.rule": "an index rule is not one of top2_share, mean_score, all_top2, pooled_top2, "
+                  "own_mean_top2",
     "index.weights": "index weights do not match its components",
     "sae.input": "Fay-Herriot inputs have mismatched lengths or invalid variances",
 }
