@@ -102,6 +102,26 @@ indices:
   - """ + body.strip().replace("\n", "\n    ") + "\n"
 
 
+# An overall index marked as the headline, and an index offered as an alternative to another.
+HEADLINE = composite("""
+id: overall
+label: {vi: Chung, en: Overall}
+rule: top2_share
+of: [satisfied, wait]
+headline: true
+""")
+
+
+def every_item(alternative_to):
+    return index(f"""
+id: every
+label: {{vi: Mọi câu, en: Every item}}
+rule: all_top2
+items: [satisfaction]
+alternative_to: {alternative_to}
+""")
+
+
 def case(code, location, files, *more, id=None):
     """One catalogue entry: `files` (x.v1.yaml's text or {name: text}) give exactly these errors."""
     if not isinstance(files, dict):
@@ -352,36 +372,14 @@ rule: own_mean_top2
 of: [satisfied]
 """), id="own_mean_top2-of-indices"),
     case("index.headline_count", "x.v1.yaml:indices.overall.headline",
-         composite("""
-id: overall
-label: {vi: Chung, en: Overall}
-rule: top2_share
-of: [satisfied, wait]
-headline: true
-""").replace("items: [waiting]\n", "items: [waiting]\n    headline: true\n", 1)),
-    case("index.unknown_alternative", "x.v1.yaml:indices.every.alternative_to", index("""
-id: every
-label: {vi: Mọi câu, en: Every item}
-rule: all_top2
-items: [satisfaction]
-alternative_to: overall
-""")),
-    case("index.unknown_alternative", "x.v1.yaml:indices.every.alternative_to", index("""
-id: every
-label: {vi: Mọi câu, en: Every item}
-rule: all_top2
-items: [satisfaction]
-alternative_to: every
-"""), id="itself-alternative"),
+         swap("top2_share\n    items: [waiting]\n", "top2_share\n    items: [waiting]\n    headline: true\n",
+              HEADLINE)),
+    case("index.unknown_alternative", "x.v1.yaml:indices.every.alternative_to", every_item("overall")),
+    case("index.unknown_alternative", "x.v1.yaml:indices.every.alternative_to", every_item("every"),
+         id="itself-alternative"),
     case("index.alternative_kind", "x.v1.yaml:indices.wait_mean.alternative_to",
-         composite("""
-id: overall
-label: {vi: Chung, en: Overall}
-rule: top2_share
-of: [satisfied, wait]
-headline: true
-""").replace("rule: mean_score\n    items: [waiting]\n",
-             "rule: mean_score\n    items: [waiting]\n    alternative_to: overall\n")),
+         swap("rule: mean_score\n    items: [waiting]\n",
+              "rule: mean_score\n    items: [waiting]\n    alternative_to: overall\n", HEADLINE)),
     case("registry.default_conflict", "y.v1.yaml:default_for", {
         "x.v1.yaml": FOR_SCHOOLS, "y.v1.yaml": swap("id: x\n", "id: y\n", FOR_SCHOOLS),
     }),
@@ -442,13 +440,7 @@ def test_a_broken_file_does_not_hide_the_others(write):
 
 
 def test_headline_and_alternatives_load(write):
-    text = composite("""
-id: overall
-label: {vi: Chung, en: Overall}
-rule: top2_share
-of: [satisfied, wait]
-headline: true
-""") + """\
+    text = HEADLINE + """\
   - id: own_mean
     label: {vi: Trung bình riêng từ 4, en: Own mean of 4 or more}
     rule: own_mean_top2
