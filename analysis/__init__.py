@@ -6,6 +6,7 @@ docstring; the reference is METHODS.md of the survey-stats notes.
 """
 from analysis.design import Design
 from analysis.errors import CODES, AnalysisError
+from analysis.grake import margin_report
 from analysis.indices import estimate_index, estimate_indices, mean_score, top2_share
 from analysis.replicate import Jackknife
 from analysis.sae import FayHerriotFit, fay_herriot, small_area, smooth_psi
@@ -21,6 +22,7 @@ __all__ = [
     "estimate_index",
     "estimate_indices",
     "fay_herriot",
+    "margin_report",
     "mean_score",
     "small_area",
     "smooth_psi",

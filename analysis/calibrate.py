@@ -124,6 +124,28 @@ def rake(design, margins: dict, max_iter: int, epsilon: float):
 def greg(design, margins: dict, totals: dict, population: float | None):
     """Linear calibration g_i = 1 + x_i' lambda, lambda = (sum w x x')^-1 (T - sum w x).
 
+    x and its totals are `model_matrix`'s.
+    """
+    w = design.weights
+    x, target = model_matrix(design, margins, totals, population)
+    cross = (x * w[:, None]).T @ x
+    if np.linalg.matrix_rank(cross) < x.shape[1]:
+        raise AnalysisError("calibrate.singular")
+    g = 1 + x @ np.linalg.solve(cross, target - x.T @ w)
+    return with_greg_step(design, x, g)
+
+
+def with_greg_step(design, x: np.ndarray, g: np.ndarray):
+    """The design with weights g w and R's calibrate() variance step (any calfun, any bounds)."""
+    root = np.sqrt(design.weights)
+    basis = np.linalg.qr(x * root[:, None])[0]
+    return design._calibrated(g * design.weights, GregStep(basis, g * root))
+
+
+def model_matrix(design, margins: dict, totals: dict,
+                 population: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """R's model.matrix of a calibration formula and the population totals of its columns.
+
     x is an intercept, treatment-coded dummies of each margin (first category dropped, as R's
     model.matrix) and the numeric columns of `totals`. The intercept's total is `population`
     or, failing that, the common total of the margins.
@@ -142,18 +164,9 @@ def greg(design, margins: dict, totals: dict, population: float | None):
         raise AnalysisError("calibrate.population")
     intercept = float(population if population is not None else grand[0].sum())
     for var, total in totals.items():
-        x = _numeric_margin(data, var)
-        columns.append(x)
+        columns.append(_numeric_margin(data, var))
         targets.append(float(total))
-    x = np.column_stack(columns)
-    target = np.array([intercept] + targets)
-    cross = (x * w[:, None]).T @ x
-    if np.linalg.matrix_rank(cross) < x.shape[1]:
-        raise AnalysisError("calibrate.singular")
-    g = 1 + x @ np.linalg.solve(cross, target - x.T @ w)
-    root = np.sqrt(w)
-    basis = np.linalg.qr(x * root[:, None])[0]
-    return design._calibrated(g * w, GregStep(basis, g * root))
+    return np.column_stack(columns), np.array([intercept] + targets)
 
 
 def _margin(data, w, var, population: dict, prefix: str) -> tuple[np.ndarray, np.ndarray]:

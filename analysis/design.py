@@ -14,7 +14,7 @@ domain minus strata with non-zero weight in the domain.
 import numpy as np
 import pandas as pd
 
-from analysis import calibrate, estimate, intervals, replicate
+from analysis import calibrate, estimate, grake, intervals, replicate
 from analysis.columns import as_names, column, domain_codes, numeric
 from analysis.errors import AnalysisError
 from analysis.layout import Layout, build_layout
@@ -118,9 +118,20 @@ class Design:
         return calibrate.rake(self, margins, max_iter, epsilon)
 
     def calibrate(self, margins: dict | None = None, totals: dict | None = None,
-                  population: float | None = None) -> "Design":
-        """Linear (GREG) calibration to category margins and numeric totals (R's calibrate)."""
-        return calibrate.greg(self, margins or {}, totals or {}, population)
+                  population: float | None = None, calfun: str = "linear", bounds=None,
+                  bounds_const: bool = False, max_iter: int = 50, epsilon: float = 1e-7,
+                  force: bool = False) -> "Design":
+        """Calibrate to category margins and numeric totals, as R's `calibrate`.
+
+        Linear without bounds is GREG in closed form (`calibrate.greg`); `calfun="raking"` or
+        `bounds=(lower, upper)` on g = new weight / weight (on the weights themselves with
+        `bounds_const`) run R's Newton iterations (`grake`). A margin the bounds cannot meet
+        raises `calibrate.not_converged` unless `force`; then see `margin_report`.
+        """
+        if calfun == "linear" and bounds is None:
+            return calibrate.greg(self, margins or {}, totals or {}, population)
+        return grake.calibrate(self, margins or {}, totals or {}, population, calfun, bounds,
+                               bounds_const, max_iter, epsilon, force)
 
     def jackknife(self) -> "replicate.Jackknife":
         """JKn replicate design: delete one PSU at a time (R's as.svrepdesign type JKn)."""

@@ -34,12 +34,16 @@ CODES = {
     "calibrate.margin_totals": "calibration margins are negative or do not sum to the same total",
     "calibrate.population": "no population size for the intercept of the calibration",
     "calibrate.singular": "the calibration variables are collinear in the sample",
+    "calibrate.calfun": "the calibration distance is not one of linear, raking",
+    "calibrate.bounds": "calibration bounds must be lower < upper (upper > 0 for raking)",
+    "calibrate.not_converged": "calibration could not meet the margins within the bounds",
     "replicate.calibrated": "replicate weights are built from an uncalibrated design only",
     "replicate.lonely_psu": "the jackknife needs two or more PSUs in every sampled stratum",
     "index.unknown": "an index or its component is not defined",
     "index.cycle": "indices are defined in terms of each other in a circle",
     "index.scale": "an item has answers outside its 1..K scale",
-    "index.rule": "an index rule is not one of top2_share, mean_score, all_top2, pooled_top2",
+    "index.rule": "an index rule is not one of top2_share, mean_score, all_top2, pooled_top2, "
+                  "own_mean_top2",
     "index.weights": "index weights do not match its components",
     "sae.input": "Fay-Herriot inputs have mismatched lengths or invalid variances",
 }

@@ -18,6 +18,9 @@ from analysis import intervals, targets
 from analysis.flags import reliability_flags
 from analysis.variance import DENSE_CELLS, calibrated_variance, domain_variance
 
+# A variance at most this fraction of sum z^2 is zero up to rounding (R leaves ~1e-16 residues).
+ZERO_VARIANCE = 1e-10
+
 
 @dataclass(frozen=True, eq=False)
 class Linearised:
@@ -40,6 +43,9 @@ class Summary:
     n: np.ndarray  # rows with non-zero weight
     n_kg: np.ndarray  # R's nrow(design) for the domain, used by Korn-Graubard
     s2: np.ndarray  # s^2 of u = z/w times N^2, so s2 / var = n / deff("replace")
+    psus: np.ndarray  # PSUs (rows for element sampling) with non-zero weight in the domain
+    scale: np.ndarray  # sum of z^2 over the domain: the size against which V counts as zero
+    clustered: bool  # the design has PSUs (a one-PSU domain then has no variance)
 
 
 def ratio_linear(w, y, x, dom, n_dom: int, proportion: bool = False) -> Linearised:
@@ -94,69 +100,93 @@ def summarise(design, lin: Linearised, var: np.ndarray | None = None,
         srs = s2 * (size - n) / (size * n)
     n_kg = (np.full(n_dom, layout.n) if design.calibrated
             else np.bincount(lin.dom[rows], minlength=n_dom))
+    psus = domain_psus(layout, used, d, n_dom)
     if df is None:
-        df = domain_df(layout, used, d, n_dom)
-    return Summary(lin.estimate, var, df, np.where(size >= n, srs, np.nan), n, n_kg, s2)
+        df = psus - domain_strata(layout, used, d, n_dom)
+    srs = np.where(size > n, srs, s2 / n)
+    scale = np.bincount(lin.dom[rows], weights=lin.z[rows] ** 2, minlength=n_dom)
+    return Summary(lin.estimate, var, df, srs, n, n_kg, s2, psus, scale, layout.psu is not None)
 
 
 def domain_df(layout, used: np.ndarray, d: np.ndarray, n_dom: int) -> np.ndarray:
     """R's degf on a domain: distinct PSUs minus distinct strata among rows of non-zero weight."""
+    return domain_psus(layout, used, d, n_dom) - domain_strata(layout, used, d, n_dom)
+
+
+def domain_strata(layout, used: np.ndarray, d: np.ndarray, n_dom: int) -> np.ndarray:
     strata = np.bincount(d * layout.n_strata + layout.strata[used],
                          minlength=n_dom * layout.n_strata) > 0
-    n_strata = strata.reshape(n_dom, layout.n_strata).sum(axis=1)
+    return strata.reshape(n_dom, layout.n_strata).sum(axis=1)
+
+
+def domain_psus(layout, used: np.ndarray, d: np.ndarray, n_dom: int) -> np.ndarray:
+    """Distinct PSUs among the domain's rows of non-zero weight (rows without PSUs)."""
     if layout.psu is None:
-        return np.bincount(d, minlength=n_dom) - n_strata
+        return np.bincount(d, minlength=n_dom)
     key = d * layout.n_psu + layout.psu[used]
     if n_dom * layout.n_psu <= DENSE_CELLS:
         seen = np.bincount(key, minlength=n_dom * layout.n_psu) > 0
-        n_psu = seen.reshape(n_dom, layout.n_psu).sum(axis=1)
-    else:
-        n_psu = np.bincount(pd.unique(key) // layout.n_psu, minlength=n_dom)
-    return n_psu - n_strata
+        return seen.reshape(n_dom, layout.n_psu).sum(axis=1)
+    return np.bincount(pd.unique(key) // layout.n_psu, minlength=n_dom)
 
 
 def table(groups: pd.DataFrame, s: Summary, proportion: bool, ci: str, level: float,
           df=None, target: float | None = None) -> pd.DataFrame:
     """Assemble the domain table: `by` columns, then estimate, se, ci_low, ci_high, df, deff,
-    n (rows with non-zero weight) and flags, and the target columns if asked.
+    n_eff, n (rows with non-zero weight) and flags, and the target columns if asked.
 
-    deff = V / V_srs is NaN where N < n (R: NA with a warning for means, a negative number
-    for totals) and at p in {0, 1}, where R reports floating-point noise such as 9.6e31.
+    One design effect and one effective size for every statistic, shares and composites alike
+    (documented in DESIGN_EFFECTS.md beside the tests):
+
+    - deff = V / V_srs with V_srs R's deff=TRUE (SRS without replacement, METHODS §6) when the
+      weights sum to more than n, else R's deff="replace" (weights not scaled to a
+      population: no finite population to correct for);
+    - n_eff = n / max(deff, 1), so n_eff = n / deff whenever deff >= 1; the flag
+      `small_n_eff` reads this n_eff;
+    - at p in {0, 1} deff is NaN (R reports noise such as 9.6e31) and n_eff = n, the NCHS
+      convention behind the interval there.
+
+    Domains without a design-based variance get NaN for the interval, deff and n_eff, and
+    status inconclusive (se stays R's value: 0 or rounding noise), never a zero-width
+    interval: `single_psu` when a clustered design has all of the domain in one PSU (the
+    variance formula then measures nothing: the PSU total of a domain mean's residuals is 0),
+    `no_variance` when V <= ZERO_VARIANCE * sum z^2 (zero up to rounding, e.g. 4.6e-16) and
+    p is not 0 or 1 (those take the NCHS interval).
 
     `df=None` takes each domain's own df for the quantiles; a number (inf for the normal
-    quantile, as in R's svyby CI columns) applies to all domains. Flags use the NCHS effective
-    size p(1-p)/v for shares and n/deff("replace") otherwise, both capped at n.
-    With a `target`, `target`, `status` and `p_value` are added (see `targets`).
+    quantile, as in R's svyby CI columns) applies to all domains. With a `target`, `target`,
+    `status` and `p_value` are added (see `targets`).
     """
+    extreme = intervals.extreme(s.estimate) if proportion else np.zeros(len(s.estimate), bool)
+    single_psu = (s.psus == 1) & s.clustered & ~extreme
+    zero = (s.var <= ZERO_VARIANCE * s.scale) & ~extreme & ~single_psu
+    var = np.where(single_psu | zero, np.nan, s.var)
     quant_df = s.df.astype(float) if df is None else np.full(len(s.estimate), float(df))
-    low, high = intervals.interval(ci, s.estimate, s.var, quant_df, s.n_kg, s.n, level,
+    low, high = intervals.interval(ci, s.estimate, var, quant_df, s.n_kg, s.n, level,
                                    proportion)
     with np.errstate(divide="ignore", invalid="ignore"):
         if proportion:
-            info = s.estimate * (1 - s.estimate)
-            extreme = intervals.extreme(s.estimate)
             kg_low, kg_high = (low, high) if ci == "beta" else intervals.interval(
-                "beta", s.estimate, s.var, quant_df, s.n_kg, s.n, level, True)
+                "beta", s.estimate, var, quant_df, s.n_kg, s.n, level, True)
             width = kg_high - kg_low
         else:
-            info = s.s2
-            extreme = np.zeros(len(s.estimate), bool)
             width = np.full(len(s.estimate), np.nan)
-        n_eff = np.where(s.var > 0, np.minimum(s.n, info / s.var), s.n)
-        deff = np.where(s.srs > 0, s.var / s.srs, np.nan)
-    deff[extreme] = np.nan
+        deff = np.where(s.srs > 0, var / s.srs, np.nan)
+        deff[extreme] = np.nan
+        n_eff = np.where(extreme, s.n, s.n / np.maximum(deff, 1))
     n_eff = np.where(s.n > 0, n_eff, np.nan)
     out = groups.reset_index(drop=True).copy()
     out["estimate"] = s.estimate
-    out["se"] = np.sqrt(s.var)
+    out["se"] = np.sqrt(s.var)  # R's value, even where it is not usable (see the flags)
     out["ci_low"] = low
     out["ci_high"] = high
     out["df"] = s.df.astype(np.int64)
     out["deff"] = deff
+    out["n_eff"] = n_eff
     out["n"] = s.n.astype(np.int64)
-    out["flags"] = reliability_flags(s.n, n_eff, s.df, extreme, width)
+    out["flags"] = reliability_flags(s.n, n_eff, s.df, extreme, width, single_psu, zero)
     if target is not None:
         out["target"] = float(target)
         out["status"], out["p_value"] = targets.assess(
-            ci, s.estimate, s.var, quant_df, s.n_kg, s.n, level, proportion, low, high, target)
+            ci, s.estimate, var, quant_df, s.n_kg, s.n, level, proportion, low, high, target)
     return out

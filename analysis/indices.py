@@ -9,6 +9,8 @@ K + 1 - y). Rules, for items on a 1..K scale answered by the rows with delta_k =
 - all_top2     "comprehensive" index: share of respondents with K-1 or K on every item they
                answered, among respondents who answered at least one
 - pooled_top2  top-2 answers over all answered item-responses: a ratio of per-row counts
+- own_mean_top2  share of respondents whose own mean answer over the items they answered is
+               at least K-1 (">= 4" on a 5-point scale), among those who answered at least one
 
 With several items or `of`, the index is the linear composite C = sum_k a_k theta_k of the item
 (or component) indices, each a ratio with its own denominator. Its linearised values are
@@ -24,7 +26,8 @@ from analysis import estimate, intervals
 from analysis.columns import numeric
 from analysis.errors import AnalysisError
 
-SHARE_RULES = ("top2_share", "all_top2", "pooled_top2")
+SHARE_RULES = ("top2_share", "all_top2", "pooled_top2", "own_mean_top2")
+RESPONDENT_RULES = ("all_top2", "pooled_top2", "own_mean_top2")  # per-person scores, items only
 RULES = SHARE_RULES + ("mean_score",)
 
 
@@ -61,13 +64,19 @@ def estimate_index(design, definitions, index_id: str, by=None, scale_points=5,
     index's own scale) adds the target assessment columns.
     """
     intervals.check(ci, level)
+    groups, lin = linearise_index(design, definitions, index_id, by, scale_points)
+    return estimate.table(groups, estimate.summarise(design, lin), lin.proportion,
+                          ci if lin.proportion else "wald", level, df, target)
+
+
+def linearise_index(design, definitions, index_id: str, by=None,
+                    scale_points=5) -> tuple[pd.DataFrame, estimate.Linearised]:
+    """The domains and the linearised index (`proportion` is True for share rules)."""
     defs = {_get(d, "id"): d for d in definitions}
     dom, groups = design.domains(by, np.zeros(len(design.data), bool))
     part = _linearise(design, defs, index_id, dom, len(groups), scale_points, ())
     share = _get(_lookup(defs, index_id), "rule") in SHARE_RULES
-    lin = estimate.Linearised(part.estimate, part.z, np.where(part.used, dom, -1), share)
-    return estimate.table(groups, estimate.summarise(design, lin), share,
-                          ci if share else "wald", level, df, target)
+    return groups, estimate.Linearised(part.estimate, part.z, np.where(part.used, dom, -1), share)
 
 
 def estimate_indices(design, definitions, by=None, scale_points=5, ci: str = "beta",
@@ -99,12 +108,16 @@ def _linearise(design, defs, index_id, dom, n_dom, scale_points, trail) -> _Part
     if not answers:
         raise AnalysisError("index.unknown", index=index_id, items=[])
     w = design.weights
-    if rule in ("all_top2", "pooled_top2"):
+    if rule in RESPONDENT_RULES:
         answered = np.column_stack([~np.isnan(y) for y, _ in answers])
         top = np.column_stack([np.nan_to_num(y) >= k - 1 for y, k in answers]) & answered
         used = answered.any(axis=1)
         if rule == "all_top2":
             num, den = (top == answered).all(axis=1).astype(float), np.ones(len(w))
+        elif rule == "own_mean_top2":
+            total = np.column_stack([np.nan_to_num(y) for y, _ in answers]).sum(axis=1)
+            count = np.maximum(answered.sum(axis=1), 1)
+            num, den = (total >= (answers[0][1] - 1) * count).astype(float), np.ones(len(w))
         else:
             num, den = top.sum(axis=1).astype(float), answered.sum(axis=1).astype(float)
         lin = estimate.ratio_linear(w, num, den, np.where(used, dom, -1), n_dom)

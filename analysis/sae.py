@@ -10,26 +10,22 @@ Model: direct_d = x_d' beta + u_d + e_d, u_d ~ N(0, s2u), e_d ~ N(0, psi_d) with
   g3 = psi^2/(s2u + psi)^3 * 2 / sum (s2u + psi)^-2 (METHODS §4.5).
 - Areas without a direct estimate (NaN) get the synthetic x'beta with MSE s2u + x'(X'V^-1X)^-1 x.
 
-Direct variances of small areas are noisy, and zero at p in {0, 1}, so `small_area` smooths
-them with a generalised variance function: psi_d = deff * p(1 - p) / n_d, with p and deff those
-of the whole sample (METHODS §4.5).
-
-Measured on simulated surveys with known truth (benchmarks/bench_sae.py: 38 communes, 300
-replications of 1,600 respondents, a logistic truth the linear model only approximates): EBLUP
-MSE / direct MSE = 0.11 overall (0.06 for communes with n < 20, 0.44 for n >= 50); Prasad-Rao
-MSE / true MSE = 0.98; coverage of EBLUP -/+ 1.96 sqrt(MSE) = 0.90 overall, 0.85 for n < 20
-and 0.955 for n >= 50, against 0.958 for the direct Korn-Graubard interval. So the EBLUP is far
-more accurate but its nominal 95% interval under-covers for the smallest communes (the MSE is
-an average over areas, not conditional on a commune's own area effect): report the EBLUP with
-its RMSE and keep the direct estimate and its flags beside it. The model-based check with the
-FH model true is in tests/analysis/test_fay_herriot.py.
+`small_area` takes psi from the design (`sae_variance`): each area's own linearised variance of
+the modelled estimate where it is stable, a generalised variance function elsewhere, and a
+within-area model when the areas are the PSUs. Validation by simulation with known truth:
+benchmarks/bench_sae.py; the model-based check with the FH model true is in
+tests/analysis/test_fay_herriot.py.
 """
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from analysis import estimate
+from analysis.columns import numeric
 from analysis.errors import AnalysisError
+from analysis.indices import linearise_index
+from analysis.sae_variance import area_variances
 
 
 @dataclass(frozen=True)
@@ -96,36 +92,48 @@ def _reml(y, v, x, max_iter, tol) -> tuple[float, int, bool]:
 
 
 def smooth_psi(n, p: float, deff: float) -> np.ndarray:
-    """Generalised variance function psi_d = deff p (1 - p) / n_d (NaN where n_d = 0)."""
+    """Generalised variance function psi_d = deff p (1 - p) / n_d (NaN where n_d = 0).
+
+    Only for a share whose areas have no usable design variance at all; `small_area` uses
+    the design's own variances (`sae_variance`).
+    """
     n = np.asarray(n, float)
     with np.errstate(divide="ignore"):
         return np.where(n > 0, deff * p * (1 - p) / n, np.nan)
 
 
-def small_area(design, var: str, by, covariates: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Direct and Fay-Herriot estimates of a proportion per domain, side by side.
+def small_area(design, var: str, by, covariates: pd.DataFrame | None = None,
+               definitions=None, scale_points=5) -> pd.DataFrame:
+    """Direct and Fay-Herriot estimates per domain, side by side.
 
-    `covariates`, if given, is indexed by the domain value (a single `by` column) and its
-    columns join the intercept in x. Returns the `by` columns, n, direct, direct_se, psi
-    (smoothed), shrinkage, eblup, mse and rmse. Domains with no respondents get the synthetic
-    estimate. The linear model does not bound the EBLUP to [0, 1]; it is reported as fitted.
+    `var` is a column whose mean is modelled or, with `definitions`, an index id of them
+    (items and composites alike). `covariates`, if given, is indexed by the domain value (a
+    single `by` column) and its columns join the intercept in x. Returns the `by` columns, n,
+    direct, direct_se, psi, psi_source (direct, gvf or within: see `sae_variance`), shrinkage,
+    eblup, mse and rmse. Domains with no respondents get the synthetic estimate. The linear
+    model does not bound the EBLUP to [0, 1]; it is reported as fitted.
     """
-    direct = design.mean(var, by=by, ci="wald")
-    overall = design.mean(var, ci="wald").iloc[0]
-    # deff is NaN when the weights sum to less than n (not population-scaled): assume 1.
-    deff = overall["deff"] if np.isfinite(overall["deff"]) else 1.0
-    psi = smooth_psi(direct["n"], overall["estimate"], deff)
+    if definitions is None:
+        y = numeric(design.data, var)
+        dom, groups = design.domains(by, np.isnan(y))
+        valid = y[~np.isnan(y)]
+        binary = bool(np.all((valid == 0) | (valid == 1)))
+        lin = estimate.ratio_linear(design.weights, y, np.ones(len(y)), dom, len(groups), binary)
+    else:
+        groups, lin = linearise_index(design, definitions, var, by, scale_points)
+    areas = area_variances(design, lin)
     x = None
     if covariates is not None:
-        keys = direct[by if isinstance(by, str) else by[0]]
-        x = np.column_stack([np.ones(len(direct)), covariates.loc[keys].to_numpy(float)])
-    estimates = np.where(direct["n"] > 0, direct["estimate"], np.nan)
-    fit = fay_herriot(estimates, psi, x).table
-    names = [by] if isinstance(by, str) else list(by)
-    out = direct[names + ["n"]].copy()
-    out["direct"] = estimates
-    out["direct_se"] = direct["se"]
-    for column in ("psi", "shrinkage", "eblup", "mse"):
+        keys = groups[by if isinstance(by, str) else by[0]]
+        x = np.column_stack([np.ones(len(groups)), covariates.loc[keys].to_numpy(float)])
+    fit = fay_herriot(areas["direct"].to_numpy(), areas["psi"].to_numpy(), x).table
+    out = groups.reset_index(drop=True).copy()
+    out["n"] = areas["n"].to_numpy()
+    out["direct"] = areas["direct"].to_numpy()
+    out["direct_se"] = np.sqrt(areas["direct_var"].to_numpy())
+    out["psi"] = areas["psi"].to_numpy()
+    out["psi_source"] = areas["psi_source"].to_numpy()
+    for column in ("shrinkage", "eblup", "mse"):
         out[column] = fit[column].to_numpy()
     out["rmse"] = np.sqrt(out["mse"])
     return out

@@ -2,9 +2,11 @@
 
 Every index the questionnaire defines (elements and the overall index) and every scale item in
 them is estimated with `analysis.estimate_index` on the wave's design; share indices get the
-Korn-Graubard interval and the >= 95% target assessment. For unit domains the Fay-Herriot
-EBLUP (`analysis.fay_herriot`, variances smoothed by `analysis.smooth_psi`) sits beside the
-direct estimate.
+Korn-Graubard interval and the >= 95% target assessment. deff and n_eff are `analysis`'s one
+definition (tests/analysis/DESIGN_EFFECTS.md). For unit domains the Fay-Herriot EBLUP
+(`analysis.small_area`: each unit's own direct variance of the index, smoothed where unstable,
+or modelled from the spread inside the unit when units are the PSUs) sits beside the direct
+estimate, only for what benchmarks/bench_sae.py validated (share indices, enough units).
 """
 from dataclasses import asdict, dataclass, field
 
@@ -12,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from analysis import AnalysisError, estimate_index, fay_herriot, smooth_psi
+from analysis import AnalysisError, estimate_index, small_area
 from survey.estimates import cache
 from survey.estimates.dataset import (
     Inclusion,
@@ -29,6 +31,10 @@ from survey.startup import registry
 
 TARGET = 0.95
 UNIT_DOMAINS = {"district": "district_code", "commune": "commune_code", "service_point": "service_point_code"}
+# Validated by simulation (benchmarks/bench_sae.py): shares of respondents, items and composites,
+# with 38 areas; fewer areas than this leave the model's variance too uncertain to show.
+FH_RULES = ("top2_share", "all_top2", "mean_at_least")
+FH_MIN_AREAS = 10
 FIXED_DOMAINS = ("district", "commune", "service_point", "service_kind")
 INTERNAL_DOMAINS = ("month", "stratum", "channel")
 
@@ -37,9 +43,11 @@ INTERNAL_DOMAINS = ("month", "stratum", "channel")
 class Indicator:
     id: str
     label: str
-    kind: str  # overall, element or item
+    kind: str  # overall, element, alternative (another definition of an index) or item
     share: bool  # a share (0..1) with a target, or a 0-100 mean score
     spec: dict
+    headline: bool = False  # the questionnaire's `headline: true`
+    alternative_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class ResultRow:
     status: str | None = None  # met, not_met, inconclusive (shares only)
     fh_estimate: float | None = None
     fh_rmse: float | None = None
+    fh_psi: str | None = None  # where the model's sampling variance came from: direct, gvf, within
 
 
 @dataclass
@@ -88,9 +97,13 @@ class ResultsTable:
 
     @property
     def headline(self) -> Indicator | None:
-        """The overall index, else the first one defined."""
-        return next((i for i in self.indicators if i.kind == "overall"),
-                    self.indicators[0] if self.indicators else None)
+        return headline_of(self.indicators)
+
+
+def headline_of(found: list[Indicator]) -> Indicator | None:
+    """The questionnaire's headline index, else the first overall index, else the first one."""
+    return next((i for i in found if i.headline),
+                next((i for i in found if i.kind == "overall"), found[0] if found else None))
 
 
 def indicators(wave: Wave, lang: str = "vi") -> list[Indicator]:
@@ -101,8 +114,10 @@ def indicators(wave: Wave, lang: str = "vi") -> list[Indicator]:
     for index in questionnaire.indices:
         spec = {"id": index.id, "rule": index.rule, "items": index.items, "of": index.of,
                 "weights": index.weights, "reverse": index.reverse}
-        out.append(Indicator(index.id, localized(index.label, lang), "overall" if index.of else "element",
-                             index.rule != "mean_score", spec))
+        kind = ("alternative" if index.alternative_to else
+                "overall" if index.of or index.headline else "element")
+        out.append(Indicator(index.id, localized(index.label, lang), kind, index.rule != "mean_score", spec,
+                             index.headline, index.alternative_to))
         for item in index.items or ():
             if item not in [i[0] for i in items]:
                 items.append((item, index))
@@ -113,7 +128,7 @@ def indicators(wave: Wave, lang: str = "vi") -> list[Indicator]:
                 "reverse": [item_id] if item_id in index.reverse else []}
         out.append(Indicator("item:" + item_id, localized(item.text, lang), "item", rule != "mean_score",
                              spec))
-    order = {"overall": 0, "element": 1, "item": 2}
+    order = {"overall": 0, "element": 1, "alternative": 2, "item": 3}
     return sorted(out, key=lambda i: order[i.kind])
 
 
@@ -169,7 +184,7 @@ def _compute(session, wave, by, inclusion, lang) -> ResultsTable:
         except AnalysisError as exc:
             table.problem = DesignProblem("analysis." + exc.code, **exc.details)
             return table
-        fh = _fay_herriot(design, defs, indicator, result, points) if by in UNIT_DOMAINS else None
+        fh = _fay_herriot(design, defs, indicator, column, points) if by in UNIT_DOMAINS else None
         table.rows.extend(_rows(result, column, labels, indicator, fh))
     return table
 
@@ -223,19 +238,17 @@ def _category(value) -> str:
     return str(int(value)) if isinstance(value, float) else str(value)
 
 
-def _fay_herriot(design, defs, indicator, direct, points):
-    """EBLUP and RMSE per domain, or None when the model cannot be fitted (too few areas...)."""
-    if not indicator.share or len(direct) < 3:
+def _fay_herriot(design, defs, indicator, column, points):
+    """EBLUP, RMSE and psi source per domain, or None where FH is not validated or not fitted."""
+    if indicator.spec["rule"] not in FH_RULES:  # composites share their components' rule
         return None
     try:
-        overall = estimate_index(design, defs, indicator.id, scale_points=points, ci="beta").iloc[0]
-        deff = overall["deff"] if np.isfinite(overall["deff"]) else 1.0
-        psi = smooth_psi(direct["n"], overall["estimate"], deff)
-        values = np.where(direct["n"] > 0, direct["estimate"], np.nan)
-        fit = fay_herriot(values, psi).table
+        fit = small_area(design, indicator.id, column, definitions=defs, scale_points=points)
     except AnalysisError:
         return None
-    return fit["eblup"].to_numpy(), np.sqrt(fit["mse"].to_numpy())
+    if (fit["n"] > 0).sum() < FH_MIN_AREAS:
+        return None
+    return fit["eblup"].to_numpy(), fit["rmse"].to_numpy(), fit["psi_source"].to_numpy()
 
 
 def _rows(result, column, labels, indicator, fh):
@@ -248,18 +261,9 @@ def _rows(result, column, labels, indicator, fh):
             domain=code, domain_label=labels.get(code, code), indicator=indicator.id,
             indicator_label=indicator.label, indicator_kind=indicator.kind, estimate=estimate, se=se,
             ci_low=float(row.ci_low), ci_high=float(row.ci_high), n=n,
-            n_eff=_n_eff(estimate, se, n, float(row.deff), indicator.share), deff=float(row.deff),
+            n_eff=float(row.n_eff), deff=float(row.deff),
             df=int(row.df), flags=row.flags, status=getattr(row, "status", None) if indicator.share else None,
             fh_estimate=None if fh is None else float(fh[0][i]),
-            fh_rmse=None if fh is None else float(fh[1][i])))
+            fh_rmse=None if fh is None else float(fh[1][i]),
+            fh_psi=None if fh is None else str(fh[2][i]) or None))
     return out
-
-
-def _n_eff(p, se, n, deff, share) -> float:
-    """Effective sample size as `analysis` flags it: p(1-p)/se^2 for shares, n/deff otherwise,
-    at most n."""
-    if n == 0:
-        return float("nan")
-    if share:
-        return float(min(n, p * (1 - p) / se**2)) if se > 0 else float(n)
-    return float(min(n, n / deff)) if np.isfinite(deff) and deff > 0 else float(n)

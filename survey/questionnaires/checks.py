@@ -189,7 +189,7 @@ def _scale_size(doc, item):
 
 
 # Rules computed over all of an index's answers at once: no components, no weights.
-RESPONDENT_RULES = ("all_top2", "pooled_top2")
+RESPONDENT_RULES = ("all_top2", "pooled_top2", "own_mean_top2")
 
 
 def _check_indices(doc, r):
@@ -241,6 +241,21 @@ def _check_indices(doc, r):
             elif indices[ref].rule != index.rule:
                 r.add(f"indices.{index.id}.of", "index.mixed_rules", ref)
     _check_index_cycles(well_formed, r)
+    _check_headline(doc.indices, indices, r)
+
+
+def _check_headline(listed, indices, r):
+    """At most one headline; an alternative names another index of the same kind (share/score)."""
+    for index in [i for i in listed if i.headline][1:]:
+        r.add(f"indices.{index.id}.headline", "index.headline_count", index.id)
+    for index in listed:
+        ref = index.alternative_to
+        if ref is None:
+            continue
+        if ref not in indices or ref == index.id:
+            r.add(f"indices.{index.id}.alternative_to", "index.unknown_alternative", ref)
+        elif (indices[ref].rule == "mean_score") != (index.rule == "mean_score"):
+            r.add(f"indices.{index.id}.alternative_to", "index.alternative_kind", ref)
 
 
 def _check_index_cycles(indices, r):

@@ -43,8 +43,11 @@ CODES = {
     "index.unknown_component": "an index is made of an index that does not exist",
     "index.cycle": "indices are made of each other in a circle",
     "index.mixed_rules": "a composite index mixes components with different rules",
-    "index.shape": "an index needs items or of, not both, not empty (all/pooled_top2: items only)",
-    "index.weights": "weights must match the parts, be positive and sum to 1 (not all/pooled_top2)",
+    "index.shape": "an index needs items or of, not both, not empty (all/pooled/own_mean_top2: items only)",
+    "index.weights": "weights must match the parts, be positive and sum to 1 (not all/pooled/own_mean_top2)",
+    "index.headline_count": "more than one index is marked headline: true",
+    "index.unknown_alternative": "alternative_to names no other index",
+    "index.alternative_kind": "an alternative and its index must both be shares or both mean scores",
     "registry.duplicate_version": "two files define the same questionnaire id and version",
     "registry.default_conflict": "two questionnaires are the default for the same service kind",
 }

@@ -23,7 +23,7 @@ from survey.service_kinds import SERVICE_KINDS
 Text = Annotated[dict[StrictStr, StrictStr], AfterValidator(MappingProxyType)]
 
 ICONS = ("very_dissatisfied", "dissatisfied", "neutral", "satisfied", "very_satisfied")
-RULES = ("top2_share", "mean_score", "all_top2", "pooled_top2")
+RULES = ("top2_share", "mean_score", "all_top2", "pooled_top2", "own_mean_top2")
 APPEARANCES = ("faces", "buttons", "list", "dropdown")
 
 
@@ -80,6 +80,9 @@ class IndexDef(_Strict):
     of: tuple[StrictStr, ...] | None = None
     weights: tuple[StrictInt | StrictFloat, ...] | None = None
     reverse: tuple[StrictStr, ...] = ()
+    # The one index results lead with, and other definitions shown beside it on request.
+    headline: StrictBool = False
+    alternative_to: StrictStr | None = None
 
 
 class QuestionnaireFile(_Strict):

@@ -13,13 +13,21 @@ from survey.auth.access import public, requires
 from survey.db import get_session
 from survey.estimates import Inclusion
 from survey.estimates.dashboard import answer_distribution, target_dashboard
-from survey.estimates.results import TARGET, demographic_items
+from survey.estimates.results import TARGET, demographic_items, headline_of, indicators, scale_points
 from survey.estimates.snapshots import results_for
 from survey.i18n_lazy import _, ngettext
 from survey.questionnaires import localized
 from survey.results import charts, operations
 from survey.results.forms import D766Form, D766ImportForm
-from survey.results.messages import BY_LABELS, STATUS_LABELS, describe, flag_text
+from survey.results.messages import (
+    BY_LABELS,
+    NO_VARIANCE_FLAGS,
+    PSI_NOTES,
+    STATUS_LABELS,
+    describe,
+    describe_index,
+    flag_text,
+)
 from survey.units.queries import query_units_on
 from survey.waves import queries as wave_queries
 from survey.waves.messages import describe_problem
@@ -55,6 +63,27 @@ def interval(low, high, show=pct) -> str:
 @bp.context_processor
 def _formatters():
     return {"pct": pct, "interval": interval, "bounded": bounded}
+
+
+def _headline_rule(wave) -> str | None:
+    """'How the headline index is computed', shown on every results page."""
+    found = indicators(wave, _lang())
+    headline = headline_of(found)
+    if headline is None:
+        return None
+    return _("How the headline index is computed: %(rule)s",
+             rule=describe_index(headline, found, scale_points(wave)))
+
+
+def _alternatives(wave, table, overview):
+    """The headline's whole-wave row and those of its alternative definitions, with their rules."""
+    headline = table.headline
+    if headline is None:
+        return []
+    wanted = [headline] + [i for i in table.indicators if i.alternative_to == headline.id]
+    rows = {r.indicator: r for r in overview.rows}
+    points = scale_points(wave)
+    return [(i, rows.get(i.id), describe_index(i, table.indicators, points)) for i in wanted]
 
 
 def _wave_for_reader(wave_id):
@@ -95,9 +124,18 @@ def show_results(wave_id):
     indicator = table.indicator(indicator_id)
     if table.indicators and indicator is None:
         abort(400)
+    rows = table.for_indicator(indicator_id)
+    psi_sources = {r.fh_psi for r in rows if r.fh_estimate is not None}
+    can_compare = current_user.role in STATISTICS
+    show_alternatives = can_compare and request.args.get("alternatives") == "1"
     return render_template(
         "results/show.html", wave=wave, table=table, by=by, choices=choices, indicator=indicator,
-        rows=table.for_indicator(indicator_id), inclusion=inclusion.resolved(wave),
+        headline_rule=_headline_rule(wave), show_alternatives=show_alternatives, can_compare=can_compare,
+        alternatives=_alternatives(wave, table, overview) if show_alternatives else [],
+        has_alternatives=any(i.alternative_to for i in table.indicators),
+        rows=rows, inclusion=inclusion.resolved(wave), no_variance_flags=NO_VARIANCE_FLAGS,
+        single_psu=any("single_psu" in r.flags.split(";") for r in rows),
+        fh_notes=[PSI_NOTES[k] for k in PSI_NOTES if k in psi_sources],
         status_labels=STATUS_LABELS, flag_text=flag_text, target=TARGET,
         problem=describe_problem(table.problem) if table.problem else None, overview=overview,
         stale=_stale_notice(served))
@@ -135,6 +173,7 @@ def dashboard(wave_id):
         abort(400)
     board = target_dashboard(get_session(), wave, level, _inclusion(), _lang())
     return render_template("results/dashboard.html", wave=wave, board=board, level=level,
+                           headline_rule=_headline_rule(wave),
                            status_labels=STATUS_LABELS, flag_text=flag_text, target=TARGET,
                            problem=describe_problem(board.problem) if board.problem else None)
 
@@ -189,6 +228,7 @@ def chart_page(wave_id):
     items = answer_distribution(get_session(), wave, _inclusion(), _lang())
     board = target_dashboard(get_session(), wave, "commune", _inclusion(), _lang())
     return render_template("results/charts.html", wave=wave, items=items, board=board,
+                           headline_rule=_headline_rule(wave),
                            svg={name: charts.to_svg(_chart(wave, name)) for name in CHARTS},
                            query=request.query_string.decode())
 
@@ -250,6 +290,7 @@ def public_results(wave_id):
     shown = [(r, r.n >= MIN_PUBLIC_N and not r.flags) for r in rows if r.n]
     first = overall.for_indicator(headline.id) if headline else []
     return render_template("results/public.html", wave=wave, rows=shown, headline=headline,
+                           headline_rule=_headline_rule(wave),
                            stale=_stale_notice(served),
                            overall=first[0] if first else None, target=TARGET,
                            status_labels=STATUS_LABELS, min_n=MIN_PUBLIC_N)

@@ -2,7 +2,8 @@
 
 `synth.py`, `synth.R` and `golden_r.csv` are copies of the survey-stats reference data (R 4.2.2,
 survey 4.1.1); `golden_extra.csv` comes from `golden_extra.R` in this folder, run once with the
-same R. Tests read only this folder.
+same R, and `golden_bounds.csv` (bounded calibration) from `golden_bounds.R`. Tests read only
+this folder.
 """
 from pathlib import Path
 

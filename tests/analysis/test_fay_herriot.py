@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from scipy import optimize
 
-from analysis import AnalysisError, fay_herriot, small_area, smooth_psi
+from analysis import AnalysisError, Design, estimate_index, fay_herriot, small_area
 
 
 def _restricted_loglik(s2u, y, psi, x):
@@ -86,16 +86,56 @@ def test_areas_without_a_sample_get_the_synthetic_estimate():
     assert (out["mse"] > fit.sigma2_u).all()
 
 
-def test_small_area_table_on_the_synthetic_survey(designs):
+def test_small_area_takes_each_districts_own_direct_variance(designs):
     table = small_area(designs["d1"], "sat", "district")
-    assert list(table.columns) == ["district", "n", "direct", "direct_se", "psi", "shrinkage",
-                                   "eblup", "mse", "rmse"]
+    assert list(table.columns) == ["district", "n", "direct", "direct_se", "psi", "psi_source",
+                                   "shrinkage", "eblup", "mse", "rmse"]
     assert ((table["shrinkage"] >= 0) & (table["shrinkage"] <= 1)).all()
-    overall = designs["d1"].mean("sat", ci="wald").iloc[0]
-    np.testing.assert_allclose(table["psi"], smooth_psi(table["n"], overall["estimate"],
-                                                        overall["deff"]))
-    # Districts 28 and 30 (p = 1, direct SE 0) still get a finite, shrunk estimate.
-    assert (table.set_index("district").loc[[28, 30], "eblup"] < 1).all()
+    direct = designs["d1"].mean("sat", by="district")
+    own = table["psi_source"] == "direct"
+    assert own.sum() >= 25
+    np.testing.assert_allclose(table.loc[own, "psi"], direct.loc[own, "se"] ** 2, rtol=1e-12)
+    # Districts 28 and 30 (p = 1, direct SE 0) get a modelled variance and a shrunk estimate.
+    extreme = table.set_index("district").loc[[28, 30]]
+    assert (extreme["psi_source"] == "gvf").all() and (extreme["psi"] > 0).all()
+    assert (extreme["eblup"] < 1).all()
+
+
+def test_a_composite_is_modelled_with_its_own_variance(designs):
+    specs = [{"id": "a", "rule": "top2_share", "items": ["score"]},
+             {"id": "b", "rule": "mean_score", "items": ["score", "s2"]},
+             {"id": "c", "rule": "top2_share", "items": ["score", "s2"]}]
+    table = small_area(designs["d1"], "c", "district", definitions=specs, scale_points=5)
+    direct = estimate_index(designs["d1"], specs, "c", by="district")
+    own = (table["psi_source"] == "direct").to_numpy()
+    np.testing.assert_allclose(table["direct"], direct["estimate"], rtol=1e-12)
+    np.testing.assert_allclose(table["psi"][own], direct["se"][own] ** 2, rtol=1e-12)
+
+
+def test_areas_that_are_psus_get_the_within_area_model():
+    """psi_d = kish_d * s~2_d / n_d, s~2_d the spread shrunk with 5 pseudo-respondents."""
+    rng = np.random.default_rng(4)
+    rows = []
+    for commune in range(12):
+        k = 20 + 5 * commune
+        y = (rng.random(k) < 0.3 + 0.05 * commune).astype(float)
+        w = np.where(np.arange(k) % 2, 10.0, 30.0)
+        rows.append(pd.DataFrame({"district": commune // 4, "commune": commune, "y": y, "w": w}))
+    data = pd.concat(rows, ignore_index=True)
+    design = Design(data, weights="w", strata="district", psu="commune")
+    table = small_area(design, "y", "commune")
+    assert (table["psi_source"] == "within").all()
+    spread = []
+    for _, part in data.groupby("commune"):
+        p = np.average(part["y"], weights=part["w"])
+        s2 = np.average((part["y"] - p) ** 2, weights=part["w"]) * len(part) / (len(part) - 1)
+        spread.append(s2)
+    n = data.groupby("commune").size().to_numpy(float)
+    overall = np.sum(np.array(spread) * n) / n.sum()
+    smoothed = (np.array(spread) * n + 5 * overall) / (n + 5)
+    kish = data.groupby("commune")["w"].apply(lambda w: len(w) * (w**2).sum() / w.sum() ** 2)
+    np.testing.assert_allclose(table["psi"], kish.to_numpy() * smoothed / n, rtol=1e-12)
+    assert table["eblup"].std() > 0.02  # the communes differ, not one pooled value
 
 
 def test_small_area_with_a_covariate(designs):

@@ -85,6 +85,25 @@ def test_all_top2_is_the_share_with_top_answers_on_every_answered_item(design, a
                                   direct.mean("t", by="commune"))
 
 
+def test_own_mean_top2_is_the_share_whose_own_mean_is_at_least_four(design, answers):
+    items = answers[["q1", "q2", "q3"]]
+    own_mean = items.mean(axis=1)  # pandas skips the items a person did not answer
+    flag = np.where(items.notna().any(axis=1), (own_mean >= 4).astype(float), np.nan)
+    direct = Design(answers.assign(t=flag), weights="w", strata="stratum", psu="psu")
+    defs = [{"id": "own", "rule": "own_mean_top2", "items": ["q1", "q2", "q3"]}]
+    pd.testing.assert_frame_equal(estimate_index(design, defs, "own", by="commune"),
+                                  direct.mean("t", by="commune"))
+
+
+def test_the_three_headline_rules_differ_on_the_same_answers(design):
+    items = ["q1", "q2", "q3"]
+    defs = [{"id": "mean_of_shares", "rule": "top2_share", "items": items},
+            {"id": "own_mean", "rule": "own_mean_top2", "items": items},
+            {"id": "every_item", "rule": "all_top2", "items": items}]
+    shown = {d["id"]: estimate_index(design, defs, d["id"]).iloc[0]["estimate"] for d in defs}
+    assert shown["every_item"] < shown["own_mean"] < shown["mean_of_shares"]
+
+
 def test_pooled_top2_is_a_ratio_of_counts(design, answers):
     items = answers[["q1", "q2", "q3"]]
     top = (items >= 4).sum(axis=1).astype(float)

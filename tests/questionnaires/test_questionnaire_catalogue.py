@@ -102,6 +102,26 @@ indices:
   - """ + body.strip().replace("\n", "\n    ") + "\n"
 
 
+# An overall index marked as the headline, and an index offered as an alternative to another.
+HEADLINE = composite("""
+id: overall
+label: {vi: Chung, en: Overall}
+rule: top2_share
+of: [satisfied, wait]
+headline: true
+""")
+
+
+def every_item(alternative_to):
+    return index(f"""
+id: every
+label: {{vi: Mọi câu, en: Every item}}
+rule: all_top2
+items: [satisfaction]
+alternative_to: {alternative_to}
+""")
+
+
 def case(code, location, files, *more, id=None):
     """One catalogue entry: `files` (x.v1.yaml's text or {name: text}) give exactly these errors."""
     if not isinstance(files, dict):
@@ -345,6 +365,21 @@ weights: [1.5, -0.5]
     case("index.weights", "x.v1.yaml:indices.satisfied.weights",
          swap("rule: top2_share\n    items: [satisfaction]",
               "rule: pooled_top2\n    items: [satisfaction]\n    weights: [1]"), id="pooled"),
+    case("index.shape", "x.v1.yaml:indices.overall", composite("""
+id: overall
+label: {vi: Trung bình riêng, en: Own mean}
+rule: own_mean_top2
+of: [satisfied]
+"""), id="own_mean_top2-of-indices"),
+    case("index.headline_count", "x.v1.yaml:indices.overall.headline",
+         swap("top2_share\n    items: [waiting]\n", "top2_share\n    items: [waiting]\n    headline: true\n",
+              HEADLINE)),
+    case("index.unknown_alternative", "x.v1.yaml:indices.every.alternative_to", every_item("overall")),
+    case("index.unknown_alternative", "x.v1.yaml:indices.every.alternative_to", every_item("every"),
+         id="itself-alternative"),
+    case("index.alternative_kind", "x.v1.yaml:indices.wait_mean.alternative_to",
+         swap("rule: mean_score\n    items: [waiting]\n",
+              "rule: mean_score\n    items: [waiting]\n    alternative_to: overall\n", HEADLINE)),
     case("registry.default_conflict", "y.v1.yaml:default_for", {
         "x.v1.yaml": FOR_SCHOOLS, "y.v1.yaml": swap("id: x\n", "id: y\n", FOR_SCHOOLS),
     }),
@@ -402,6 +437,20 @@ def test_a_broken_file_does_not_hide_the_others(write):
     loaded, errors = check_directory(write({"x.v1.yaml": VALID, "y.v1.yaml": "id: [\n"}))
     assert [q.id for q in loaded] == ["x"]
     assert [e.code for e in errors] == ["yaml.syntax"]
+
+
+def test_headline_and_alternatives_load(write):
+    text = HEADLINE + """\
+  - id: own_mean
+    label: {vi: Trung bình riêng từ 4, en: Own mean of 4 or more}
+    rule: own_mean_top2
+    items: [satisfaction]
+    alternative_to: overall
+"""
+    loaded, errors = check_directory(write({"x.v1.yaml": text}))
+    assert errors == []
+    indices = {i.id: i for i in loaded[0].indices}
+    assert indices["overall"].headline and indices["own_mean"].alternative_to == "overall"
 
 
 def test_every_code_is_in_the_catalogue():
