@@ -92,11 +92,14 @@ def inclusion_counts(session, wave: Wave) -> dict[str, int]:
 
 
 def _month_expr(session):
-    """The local calendar month (YYYY-MM) of `submitted_at`, computed by the database."""
+    """The calendar month (YYYY-MM) of the interview, computed by the database: the date keyed
+    from a paper form, else the local day of submission (a QR response is submitted when made)."""
     if session.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m", Response.submitted_at, "+7 hours")
-    return func.to_char(func.timezone("Asia/Ho_Chi_Minh", Response.submitted_at),
-                        literal_column("'YYYY-MM'"))
+        return func.coalesce(func.strftime("%Y-%m", Response.interview_date),
+                             func.strftime("%Y-%m", Response.submitted_at, "+7 hours"))
+    month = literal_column("'YYYY-MM'")
+    return func.coalesce(func.to_char(Response.interview_date, month),
+                         func.to_char(func.timezone("Asia/Ho_Chi_Minh", Response.submitted_at), month))
 
 
 def base_frame(session, wave: Wave, inclusion: Inclusion) -> pd.DataFrame:

@@ -88,11 +88,17 @@ def _psu(frame, kind):
     return None
 
 
-def build(frame: pd.DataFrame, design, margins: dict) -> Design:
-    """The analysis design of a prepared frame, calibrated and trimmed as the wave says."""
+def design_columns(frame: pd.DataFrame, design) -> tuple[str | None, str | None, str | None]:
+    """The columns of a prepared frame that are its strata, PSUs and fpc (None: not used)."""
     strata = "stratum" if design.stratify_by != "none" else None
     psu = "psu" if design.psu != "none" else None
     fpc = "fpc" if frame["fpc"].notna().all() and len(frame) and strata else None
+    return strata, psu, fpc
+
+
+def build(frame: pd.DataFrame, design, margins: dict) -> Design:
+    """The analysis design of a prepared frame, calibrated and trimmed as the wave says."""
+    strata, psu, fpc = design_columns(frame, design)
     try:
         result = Design(frame, weights="base_weight", strata=strata, psu=psu, fpc=fpc,
                         lonely_psu=LONELY_PSU)
@@ -110,7 +116,23 @@ def build(frame: pd.DataFrame, design, margins: dict) -> Design:
 
 
 def _calibrate(result: Design, frame, method, margins) -> Design:
-    w = result.weights
+    return calibrate_to(result, method, calibration_targets(result.weights, frame, margins))
+
+
+def calibrate_to(result: Design, method: str, targets: dict) -> Design:
+    """Post-stratify or rake `result` to fixed population totals {column: {category: total}}."""
+    if method == "poststratify":
+        (var, population), = targets.items()
+        return result.post_stratify(var, population)
+    return result.rake(targets)
+
+
+def calibration_targets(w: np.ndarray, frame, margins) -> dict:
+    """Population totals per category of each calibration column `<item>__cal` (added to frame).
+
+    Margins are shares of the weights' total `w`; rows without an answer form the "" category,
+    whose total is their own weight.
+    """
     total = w.sum()
     targets = {}
     for item, shares in margins.items():
@@ -131,10 +153,7 @@ def _calibrate(result: Design, frame, method, margins) -> Design:
         if missing > 0:
             population[NOT_ANSWERED] = missing
         targets[item + "__cal"] = population
-    if method == "poststratify":
-        (var, population), = targets.items()
-        return result.post_stratify(var, population)
-    return result.rake(targets)
+    return targets
 
 
 def _code(value) -> str:
