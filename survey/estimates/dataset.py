@@ -115,8 +115,10 @@ def base_frame(session, wave: Wave, inclusion: Inclusion) -> pd.DataFrame:
     for column in ("unit_code_old", "unit_code_new", "district_code"):
         frame[column] = frame["unit_id"].map({k: getattr(v, column) for k, v in codes.items()})
     points = session.execute(select(ServicePoint.id, ServicePoint.code, ServicePoint.kind)).all()
-    frame["service_point_code"] = frame["service_point_id"].map({p: c for p, c, _ in points}).fillna("")
-    frame["service_kind"] = frame["service_point_id"].map({p: k for p, _, k in points}).fillna("")
+    # object dtype: a wave whose responses have no service point maps to all-NaN floats.
+    point_ids = frame["service_point_id"].astype(object)
+    frame["service_point_code"] = point_ids.map({p: c for p, c, _ in points}).astype(object).fillna("")
+    frame["service_kind"] = point_ids.map({p: k for p, _, k in points}).astype(object).fillna("")
     frame["flags"] = frame["flags"].fillna("")
     return frame
 

@@ -14,18 +14,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from survey.estimates.dataset import Inclusion
-from survey.exports import rows, tables, writers
+from survey.exports import rebuild, rows, tables, writers
 
 log = logging.getLogger(__name__)
 CONFIG_ENV = "SURVEY_EXPORT_WORKER_CONFIG"
 # The app configuration a worker process needs to open the same database and questionnaires.
 WORKER_CONFIG_KEYS = ("DATABASE_URL", "QUESTIONNAIRES_DIR", "TRANSLATIONS_DIR", "SECRET_KEY")
-SUFFIXES = {"xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "parquet": ".parquet"}
+SUFFIXES = {"xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "parquet": ".parquet", "rebuild": ".zip"}
 
 
 def write_file(session, wave, inclusion: Inclusion, fmt: str, path: Path, progress,
                total=lambda n: None) -> int:
     """Write the wave's response-level export as `fmt` to `path`; return the number of rows."""
+    if fmt == "rebuild":
+        return rebuild.write_kit(session, wave, inclusion, path, progress, total)
     source = rows.open_source(session, wave, inclusion)
     total(source.row_count)
     chunks = rows.iter_chunks(session, source)
