@@ -77,6 +77,7 @@ def _answers(rng, questionnaire):
     if rng.random() < 0.3:
         answers["gave_feedback"] = ["yes"]
         answers["feedback_handled"] = [str(int(rng.integers(1, 6)))]
+        answers["feedback_notified"] = [str(int(rng.integers(2, 6)))]
     answers["sex"] = [["male", "female"][int(rng.integers(0, 2))]]
     if rng.random() < 0.9:  # a respondent who skips the age band forms the "" category
         answers["age_band"] = [AGE_BANDS[int(rng.integers(0, len(AGE_BANDS)))]]
@@ -150,6 +151,7 @@ def test_r_rebuilds_the_published_table_from_the_kit(app, units, tmp_path, rscri
                            pd.read_csv(folder / "rebuilt_district.csv", **text),
                            ["indicator", "domain"])
     assert by_district["domain"].nunique() == DISTRICTS
+    assert np.isfinite(by_district.loc[by_district["indicator"] == "overall", "estimate"]).all()
     # Replicate SEs (calibration repeated in every replicate) agree with the linearised ones.
     shares = overall[overall["indicator"].isin(["overall", "access", "officials"])]
     np.testing.assert_allclose(shares["se_replicate"], shares["se"], rtol=0.25)
@@ -180,3 +182,19 @@ def test_kit_holds_design_syntax_codebook_and_official_weights(app, units, tmp_p
     assert "age_band__cal" in codebook and "JKn" in codebook and "rb1" in codebook
     assert "jkrweight(rep_*" in stata and "nlcom (overall:" in stata
     assert "CSPLAN ANALYSIS" in spss and "/RATIO NUMERATOR=rb" in spss
+
+
+def test_labelled_files_store_the_questionnaires_own_digit_codes(app, units, tmp_path):
+    import pyreadstat
+
+    with app.app_context():
+        wave = _kit_wave("uncalibrated", count=40)
+        for fmt in ("sav", "dta"):
+            write_file(get_session(), wave, Inclusion(), fmt, tmp_path / f"wave.{fmt}", lambda n: None)
+    for frame, meta in (pyreadstat.read_sav(tmp_path / "wave.sav"),
+                        pyreadstat.read_dta(tmp_path / "wave.dta")):
+        labels = meta.variable_value_labels["ethnicity"]
+        # GSO code 01 (Kinh) is 1 whatever its place in the list; "other" follows the two-digit codes.
+        assert (labels[1], labels[3], labels[8], labels[100]) == ("Kinh", "Thái", "Mông", "Dân tộc khác")
+        assert set(frame["ethnicity"].dropna()) == {1, 3, 8, 100}
+        assert set(frame["counted"]) == {1}
