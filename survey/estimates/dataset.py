@@ -105,11 +105,12 @@ def _month_expr(session):
 def base_frame(session, wave: Wave, inclusion: Inclusion) -> pd.DataFrame:
     """One row per counted response with unit codes, service point and month; no weights yet."""
     stmt = (select(Response.id, Response.channel, Response.flags, Response.verification,
-                   Response.unit_id, Response.service_point_id, _month_expr(session))
+                   Response.unit_id, Response.service_point_id, _month_expr(session),
+                   Response.interview_date)
             .where(counted_where(wave, inclusion)).order_by(Response.id))
     rows = session.execute(stmt).all()
     frame = pd.DataFrame(rows, columns=["response_id", "channel", "flags", "verification", "unit_id",
-                                        "service_point_id", "month"])
+                                        "service_point_id", "month", "interview_date"])
     frame["response_id"] = frame["response_id"].astype(np.int64)
     codes = unit_maps.unit_codes(session)
     for column in ("unit_code_old", "unit_code_new", "district_code"):

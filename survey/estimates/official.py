@@ -22,7 +22,7 @@ from survey.estimates.weights import (
 )
 from survey.models import Wave, WaveDesign
 
-EXPORT_COLUMNS = [*FRAME_COLUMNS, "stratum_population", "base_weight", "counted"]
+EXPORT_COLUMNS = [*FRAME_COLUMNS, "stratum_population", "base_weight", "counted", "interview_date"]
 CALIBRATED = ("poststratify", "rake")
 FIXED = "fixed"  # trimmed weights: the variance takes them as they are, without calibration
 
@@ -87,6 +87,8 @@ def export_frame(session, wave: Wave, inclusion: Inclusion,
     if not parts:
         return pd.DataFrame(columns=EXPORT_COLUMNS)
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    out["interview_date"] = out["interview_date"].map(
+        lambda day: day.isoformat() if hasattr(day, "isoformat") else None)
     return out.sort_values("response_id").reset_index(drop=True)
 
 

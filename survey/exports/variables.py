@@ -74,6 +74,7 @@ DESIGN_VARIABLES = (
     ("base_weight", "Quyền số thiết kế (trước hiệu chỉnh)", "Base (design) weight, before calibration",
      NUMERIC),
     ("counted", "Được tính trong ước lượng chính thức", "Counted in the official estimate", NUMERIC),
+    ("interview_date", "Ngày phỏng vấn ghi trên phiếu giấy", "Interview date on the paper form", TEXT),
 )
 DESIGN_CODES = {
     "channel": {"qr": (1, {"vi": "Mã QR", "en": "QR code"}),

@@ -1,10 +1,12 @@
 """Paper forms carry the interview date written on them; trends place them by it, not by keying time."""
 from datetime import date
 
+import pandas as pd
 from sqlmodel import select
 
 from survey.db import get_session
 from survey.estimates.dataset import Inclusion, base_frame
+from survey.estimates.official import export_frame
 from survey.models import Response, Wave
 from tests.survey.test_entry_double import ANSWERS, _payload, _sync, setup  # noqa: F401
 from tests.survey.test_entry_scope import key
@@ -34,6 +36,9 @@ def test_sync_stores_the_interview_date_and_refuses_impossible_ones(app, client,
         # Keyed today, interviewed in September 2025: the trend counts it in 2025-09.
         assert months[by_number["2001"]] == "2025-09"
         assert months[by_number["2002"]] != "2025-09"
+        exported = export_frame(session, wave, Inclusion(include_unverified=True)).set_index("response_id")
+        assert exported.loc[by_number["2001"], "interview_date"] == "2025-09-03"
+        assert pd.isna(exported.loc[by_number["2002"], "interview_date"])
 
 
 def test_a_second_entry_fills_a_missing_interview_date(app, setup):  # noqa: F811
