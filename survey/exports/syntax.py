@@ -19,27 +19,43 @@ def _r_string(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-# --- R ----------------------------------------------------------------------------------------
+# How each language writes the derived variables of `recipe` ({v}: variable, {x}: operand).
+DIALECTS = {
+    "R": {"answered": "!is.na(dat${v})", "var": "dat${v}", "score": "ifelse(is.na(dat${v}), 0, {x})",
+          "or": " | ", "and": " & ", "not": "!", "number": "as.numeric({x})"},
+    "Stata": {"answered": "!missing({v})", "var": "{v}", "score": "cond(missing({v}), 0, {x})",
+              "or": " | ", "and": " & ", "not": "!", "number": "({x})"},
+    "SPSS": {"answered": "(NOT MISSING({v}))", "var": "{v}", "score": "SUM({x}, 0)",
+             "or": " OR ", "and": " AND ", "not": "NOT ", "number": "{x}"},
+}
 
-def _r_expr(node) -> str:
+
+def _expr(node, lang: str) -> str:
+    """A derived variable (see recipe) as an expression of `lang`."""
+    d = DIALECTS[lang]
     kind = node[0]
     if kind == "answered":
-        return f"!is.na(dat${node[1]})"
+        return d["answered"].format(v=node[1])
     if kind in ("top", "score"):
         _, var, k, rev = node
-        value = f"({k + 1} - dat${var})" if rev else f"dat${var}"
+        value = d["var"].format(v=var)
+        value = f"({k + 1} - {value})" if rev else value
         if kind == "score":
-            return f"ifelse(is.na(dat${var}), 0, {value})"
-        return f"(!is.na(dat${var}) & {value} >= {k - 1})"
+            return d["score"].format(v=var, x=value)
+        return f"({d['answered'].format(v=var)}{d['and']}{value} >= {k - 1})"
     if kind == "any":
-        return "(" + " | ".join(_r_expr(p) for p in node[1]) + ")"
+        return "(" + d["or"].join(_expr(p, lang) for p in node[1]) + ")"
     if kind == "sum":
-        return " + ".join(f"as.numeric({_r_expr(p)})" for p in node[1])
-    cells = node[1]  # all_top
-    used = " | ".join(_r_expr(("answered", v)) for v, _, _ in cells)
-    missed = " | ".join(f"(!is.na(dat${v}) & !{_r_expr(('top', v, k, r))})" for v, k, r in cells)
-    return f"({used}) & !({missed})"
+        return " + ".join(d["number"].format(x=_expr(p, lang)) for p in node[1])
+    cells = node[1]  # all_top: something answered and no answered item outside the top two
+    used = d["or"].join(_expr(("answered", v), lang) for v, _, _ in cells)
+    missed = d["or"].join(
+        f"({_expr(('answered', v), lang)}{d['and']}{d['not']}{_expr(('top', v, k, r), lang)})"
+        for v, k, r in cells)
+    return f"({used}){d['and']}{d['not']}({missed})"
 
+
+# --- R ----------------------------------------------------------------------------------------
 
 def _r_contrast(index) -> str:
     parts = [_num(index.constant)] + [f"{_num(t.coef)} * {t.num} / {t.den}" for t in index.terms]
@@ -63,7 +79,7 @@ def r_script(recipe: Recipe) -> str:
         f"dat${recipe.domain}[is.na(dat${recipe.domain})] <- \"\"",
         "## Index variables: numerators and denominators of each ratio (see codebook.md).",
     ]
-    lines += [f"dat${name} <- as.numeric({_r_expr(node)})" for name, node in recipe.derived.items()]
+    lines += [f"dat${name} <- as.numeric({_expr(node, 'R')})" for name, node in recipe.derived.items()]
     for column, (source, _) in recipe.calibration.items():
         lines.append(f"dat${column} <- ifelse(is.na(dat${source}), \"\", as.character(dat${source}))")
     ids = f"~{recipe.psu}" if recipe.psu else "~1"
@@ -142,26 +158,6 @@ def _r_replicates(recipe: Recipe) -> list[str]:
 
 # --- Stata ------------------------------------------------------------------------------------
 
-def _stata_expr(node) -> str:
-    kind = node[0]
-    if kind == "answered":
-        return f"!missing({node[1]})"
-    if kind in ("top", "score"):
-        _, var, k, rev = node
-        value = f"({k + 1} - {var})" if rev else var
-        if kind == "score":
-            return f"cond(missing({var}), 0, {value})"
-        return f"(!missing({var}) & {value} >= {k - 1})"
-    if kind == "any":
-        return "(" + " | ".join(_stata_expr(p) for p in node[1]) + ")"
-    if kind == "sum":
-        return " + ".join(f"({_stata_expr(p)})" for p in node[1])
-    cells = node[1]
-    used = " | ".join(f"!missing({v})" for v, _, _ in cells)
-    missed = " | ".join(f"(!missing({v}) & !{_stata_expr(('top', v, k, r))})" for v, k, r in cells)
-    return f"({used}) & !({missed})"
-
-
 def stata_do(recipe: Recipe) -> str:
     """A Stata do-file: svyset, calibration through the replicate weights, svy: total + nlcom."""
     text = [recipe.columns.index(c) + 1 for c in recipe.text_columns]
@@ -174,7 +170,7 @@ def stata_do(recipe: Recipe) -> str:
         "keep if counted == 1",
         f"replace {recipe.domain} = \"\" if missing({recipe.domain})",
     ]
-    lines += [f"generate double {name} = {_stata_expr(node)}" for name, node in recipe.derived.items()]
+    lines += [f"generate double {name} = {_expr(node, 'Stata')}" for name, node in recipe.derived.items()]
     if recipe.method in ("poststratify", "rake") and recipe.replicate_columns:
         multipliers = " ".join(_num(recipe.replicate_scale * r) for r in recipe.replicate_rscales)
         lines.append(f"svyset [pweight=weight], jkrweight(rep_*, multiplier({multipliers})) ///")
@@ -207,27 +203,6 @@ def _stata_contrast(index) -> str:
 
 # --- SPSS -------------------------------------------------------------------------------------
 
-def _spss_expr(node) -> str:
-    kind = node[0]
-    if kind == "answered":
-        return f"(NOT MISSING({node[1]}))"
-    if kind in ("top", "score"):
-        _, var, k, rev = node
-        value = f"({k + 1} - {var})" if rev else var
-        if kind == "score":
-            return f"SUM({value}, 0)"
-        return f"(NOT MISSING({var}) AND {value} >= {k - 1})"
-    if kind == "any":
-        return "(" + " OR ".join(_spss_expr(p) for p in node[1]) + ")"
-    if kind == "sum":
-        return " + ".join(_spss_expr(p) for p in node[1])
-    cells = node[1]
-    used = " OR ".join(f"NOT MISSING({v})" for v, _, _ in cells)
-    missed = " OR ".join(f"(NOT MISSING({v}) AND NOT {_spss_expr(('top', v, k, r))})"
-                         for v, k, r in cells)
-    return f"({used}) AND NOT ({missed})"
-
-
 def spss_syntax(recipe: Recipe) -> str:
     """SPSS Complex Samples syntax: the plan (CSPLAN) and the item ratios per district."""
     formats = " ".join(f"{c} {'A255' if c in recipe.text_columns else 'F24.12'}"
@@ -242,7 +217,7 @@ def spss_syntax(recipe: Recipe) -> str:
         f"  /VARIABLES={formats}.",
         "SELECT IF (counted = 1).",
     ]
-    lines += [f"COMPUTE {name} = {_spss_expr(node)}." for name, node in recipe.derived.items()]
+    lines += [f"COMPUTE {name} = {_expr(node, 'SPSS')}." for name, node in recipe.derived.items()]
     lines.append("EXECUTE.")
     design = []
     if recipe.strata:
