@@ -9,6 +9,7 @@ from analysis.errors import CODES, AnalysisError
 from analysis.grake import margin_report
 from analysis.indices import estimate_index, estimate_indices, mean_score, top2_share
 from analysis.replicate import Jackknife
+from analysis.repweights import ReplicateWeights, bootstrap_weights, jackknife_weights
 from analysis.sae import FayHerriotFit, fay_herriot, small_area, smooth_psi
 from analysis.targets import assess_target
 
@@ -18,10 +19,13 @@ __all__ = [
     "Design",
     "FayHerriotFit",
     "Jackknife",
+    "ReplicateWeights",
     "assess_target",
+    "bootstrap_weights",
     "estimate_index",
     "estimate_indices",
     "fay_herriot",
+    "jackknife_weights",
     "margin_report",
     "mean_score",
     "small_area",

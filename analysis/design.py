@@ -45,6 +45,12 @@ class Design:
         out._init(self._data, w, self._layout, self._steps + (step,))
         return out
 
+    def with_weights(self, w: np.ndarray) -> "Design":
+        """The same layout and data with other (uncalibrated) weights, e.g. a replicate's."""
+        out = object.__new__(Design)
+        out._init(self._data, np.array(w, dtype=float), self._layout, ())
+        return out
+
     @property
     def data(self) -> pd.DataFrame:
         return self._data

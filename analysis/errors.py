@@ -39,6 +39,7 @@ CODES = {
     "calibrate.not_converged": "calibration could not meet the margins within the bounds",
     "replicate.calibrated": "replicate weights are built from an uncalibrated design only",
     "replicate.lonely_psu": "the jackknife needs two or more PSUs in every sampled stratum",
+    "replicate.count": "a bootstrap needs two or more replicates",
     "index.unknown": "an index or its component is not defined",
     "index.cycle": "indices are defined in terms of each other in a circle",
     "index.scale": "an item has answers outside its 1..K scale",

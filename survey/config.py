@@ -79,6 +79,11 @@ DEFAULTS = {
     # after the second delay.
     "RESULTS_SNAPSHOT_TIMEOUT_SECONDS": 1800,
     "RESULTS_SNAPSHOT_RETRY_SECONDS": 300,
+    # Replicate weights of the rebuild kit (exports): JKn when the design has at most this many
+    # PSUs (one replicate each), else a bootstrap of this many replicates from this seed.
+    "REBUILD_JACKKNIFE_MAX_REPLICATES": 400,
+    "REBUILD_BOOTSTRAP_REPLICATES": 200,
+    "REBUILD_BOOTSTRAP_SEED": 20251,
     # API tokens expire after this many days (a new one is made on the tokens page).
     "API_TOKEN_DAYS": 365,
     # `flask backup create`: where backups go ("" means instance/backups), how many newest to keep

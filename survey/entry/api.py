@@ -106,6 +106,7 @@ def _keyed_form(raw) -> operations.KeyedForm | None:
         except ValueError:
             return None
     text = {k: raw.get(k) for k in ("uuid", "paper_form_number", "entry_kind", "questionnaire_id")}
+    text["interview_date"] = raw.get("interview_date") or ""
     numbers = {k: raw.get(k) for k in ("batch_id", "questionnaire_version")}
     if not all(isinstance(v, str) for v in text.values()) or not all(
             isinstance(v, int) and not isinstance(v, bool) for v in numbers.values()):
@@ -117,8 +118,8 @@ def _label(keyed, key: str) -> str:
     questionnaire = registry().get(keyed.questionnaire_id, keyed.questionnaire_version)
     if questionnaire is not None and key in questionnaire.items:
         return localized(questionnaire.items[key].text, str(get_locale()))
-    return {"paper_form_number": _("Paper form number"), "entry_kind": _("This keying is the")
-            }.get(key, "")
+    return {"paper_form_number": _("Paper form number"), "entry_kind": _("This keying is the"),
+            "interview_date": _("Interview date on the paper form")}.get(key, "")
 
 
 @bp.route("/sw.js")

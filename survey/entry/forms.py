@@ -42,6 +42,8 @@ class EntryHeadForm(BaseForm):
     paper_form_number = StringField(_l("Paper form number"),
                                     render_kw={"autocomplete": "off", "autofocus": True,
                                                "inputmode": "numeric"})
+    interview_date = StringField(_l("Interview date on the paper form"),
+                                 render_kw={"type": "date", "autocomplete": "off"})
     entry_kind = RadioField(_l("This keying is the"), default="first",
                             choices=[SelectChoice(k, v) for k, v in ENTRY_KIND_LABELS.items()],
                             validate_choice=False)

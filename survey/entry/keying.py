@@ -72,6 +72,7 @@ def key_form(batch_id):
         outcome = operations.accept(operations.KeyedForm(
             uuid=head.uuid.data or "", batch_id=batch.id,
             paper_form_number=head.paper_form_number.data or "", entry_kind=head.entry_kind.data,
+            interview_date=head.interview_date.data or "",
             questionnaire_id=questionnaire.id, questionnaire_version=questionnaire.version,
             answers=answers.raw_answers()), current_user, kind_must_match=True)
         if outcome.accepted:

@@ -10,6 +10,8 @@ ENTRY_MESSAGES = {
     "entry.no_form_number": _l("Enter the number printed on the paper form."),
     "entry.bad_form_number": _l("A form number has up to 40 letters, digits, dots, dashes or "
                                 "slashes."),
+    "entry.bad_interview_date": _l("Write the interview date from the paper form as a day that "
+                                   "is not in the future, or leave it empty."),
     "entry.bad_kind": _l("Say whether this is the first or the second entry."),
     "entry.uuid_reused": _l("The server already has a different form under this device "
                             "identifier; this one was not saved."),

@@ -9,7 +9,7 @@ import re
 import unicodedata
 import uuid as uuid_lib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import delete, select
@@ -89,6 +89,7 @@ class KeyedForm:
     questionnaire_version: int
     answers: dict
     keyed_at: datetime | None = None
+    interview_date: str = ""  # YYYY-MM-DD from the paper form, or "" when not written
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,10 @@ def accept(form: KeyedForm, clerk, *, kind_must_match: bool = False) -> Outcome:
         errors["paper_form_number"] = "entry.bad_form_number" if number else "entry.no_form_number"
     if form.entry_kind not in ENTRY_KINDS:
         errors["entry_kind"] = "entry.bad_kind"
-    digest = _content_hash(batch.id, number, form.entry_kind, checked.values)
+    interviewed = parse_interview_date(form.interview_date)
+    if interviewed is False:
+        errors["interview_date"] = "entry.bad_interview_date"
+    digest = _content_hash(batch.id, number, form.entry_kind, checked.values, interviewed or None)
     replay = _replay(uuid, digest, clerk, refused=bool(errors))
     if replay is not None:
         return replay
@@ -171,9 +175,27 @@ def _entry_by_uuid(uuid: str) -> PaperEntry | None:
     return get_session().exec(select(PaperEntry).where(PaperEntry.uuid == uuid)).first()
 
 
-def _content_hash(batch_id, number, kind, values) -> str:
-    text = json.dumps({"batch": batch_id, "form": number, "kind": kind, "answers": values},
-                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def parse_interview_date(text: str) -> date | None | bool:
+    """The keyed interview date, None when not written, False when it is not a possible date.
+
+    A date later than tomorrow (a tablet's clock may run ahead of the server's) or before 2000 is
+    a keying slip.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        return False
+    return value if date(2000, 1, 1) <= value <= utcnow().date() + timedelta(days=1) else False
+
+
+def _content_hash(batch_id, number, kind, values, interviewed: date | None = None) -> str:
+    content = {"batch": batch_id, "form": number, "kind": kind, "answers": values}
+    if interviewed is not None:  # forms keyed without a date keep their earlier digests
+        content["interview_date"] = interviewed.isoformat()
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -195,8 +217,10 @@ def _store(batch, questionnaire, clerk, uuid, number, form, checked, digest, kin
             # Locks the form on PostgreSQL so a second entry waits for a concurrent one; on
             # SQLite the unique constraints of PaperEntry refuse the loser (IntegrityError).
             response = queries.query_paper_form(batch.id, number, for_update=True)
+            interviewed = parse_interview_date(form.interview_date)
             if response is None:
-                response = _new_response(session, batch, questionnaire, number, checked)
+                response = _new_response(session, batch, questionnaire, number, checked,
+                                         interviewed)
                 entry_number = 1
                 audit.record(session, user_id=clerk.id, action="create", entity="response",
                              entity_id=response.id, batch_id=batch.id,
@@ -204,6 +228,9 @@ def _store(batch, questionnaire, clerk, uuid, number, form, checked, digest, kin
             else:
                 entry_number = _next_entry(session, response, batch, clerk, form, checked,
                                            kind_must_match, questionnaire)
+                if response.interview_date is None and interviewed:
+                    response.interview_date = interviewed
+                    session.add(response)
             entry = PaperEntry(
                 uuid=uuid, batch_id=batch.id, response_id=response.id, clerk_id=clerk.id,
                 entry_kind=form.entry_kind, entry_number=entry_number, paper_form_number=number,
@@ -220,14 +247,14 @@ def _store(batch, questionnaire, clerk, uuid, number, form, checked, digest, kin
     return Outcome(uuid, receipt=receipt(entry))
 
 
-def _new_response(session, batch, questionnaire, number, checked) -> Response:
+def _new_response(session, batch, questionnaire, number, checked, interviewed) -> Response:
     now = utcnow()
     response = Response(
         uuid=str(uuid_lib.uuid4()), questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version, channel="paper", status="submitted",
         current_page=len(questionnaire.sections), service_point_id=batch.service_point_id,
         unit_id=batch.unit_id, started_at=now, submitted_at=now, paper_form_number=number,
-        wave_id=batch.wave_id, verification=UNVERIFIED)
+        wave_id=batch.wave_id, verification=UNVERIFIED, interview_date=interviewed)
     session.add(response)
     session.flush()
     _write_answers(session, response.id, checked.values, checked.numbers)

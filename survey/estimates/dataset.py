@@ -92,28 +92,34 @@ def inclusion_counts(session, wave: Wave) -> dict[str, int]:
 
 
 def _month_expr(session):
-    """The local calendar month (YYYY-MM) of `submitted_at`, computed by the database."""
+    """The calendar month (YYYY-MM) of the interview, computed by the database: the date keyed
+    from a paper form, else the local day of submission (a QR response is submitted when made)."""
     if session.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m", Response.submitted_at, "+7 hours")
-    return func.to_char(func.timezone("Asia/Ho_Chi_Minh", Response.submitted_at),
-                        literal_column("'YYYY-MM'"))
+        return func.coalesce(func.strftime("%Y-%m", Response.interview_date),
+                             func.strftime("%Y-%m", Response.submitted_at, "+7 hours"))
+    month = literal_column("'YYYY-MM'")
+    return func.coalesce(func.to_char(Response.interview_date, month),
+                         func.to_char(func.timezone("Asia/Ho_Chi_Minh", Response.submitted_at), month))
 
 
 def base_frame(session, wave: Wave, inclusion: Inclusion) -> pd.DataFrame:
     """One row per counted response with unit codes, service point and month; no weights yet."""
     stmt = (select(Response.id, Response.channel, Response.flags, Response.verification,
-                   Response.unit_id, Response.service_point_id, _month_expr(session))
+                   Response.unit_id, Response.service_point_id, _month_expr(session),
+                   Response.interview_date)
             .where(counted_where(wave, inclusion)).order_by(Response.id))
     rows = session.execute(stmt).all()
     frame = pd.DataFrame(rows, columns=["response_id", "channel", "flags", "verification", "unit_id",
-                                        "service_point_id", "month"])
+                                        "service_point_id", "month", "interview_date"])
     frame["response_id"] = frame["response_id"].astype(np.int64)
     codes = unit_maps.unit_codes(session)
     for column in ("unit_code_old", "unit_code_new", "district_code"):
         frame[column] = frame["unit_id"].map({k: getattr(v, column) for k, v in codes.items()})
     points = session.execute(select(ServicePoint.id, ServicePoint.code, ServicePoint.kind)).all()
-    frame["service_point_code"] = frame["service_point_id"].map({p: c for p, c, _ in points}).fillna("")
-    frame["service_kind"] = frame["service_point_id"].map({p: k for p, _, k in points}).fillna("")
+    # object dtype: a wave whose responses have no service point maps to all-NaN floats.
+    point_ids = frame["service_point_id"].astype(object)
+    frame["service_point_code"] = point_ids.map({p: c for p, c, _ in points}).astype(object).fillna("")
+    frame["service_kind"] = point_ids.map({p: k for p, _, k in points}).astype(object).fillna("")
     frame["flags"] = frame["flags"].fillna("")
     return frame
 

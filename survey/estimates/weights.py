@@ -13,6 +13,8 @@ calibrated with the bounds in one procedure, R's `calibrate(..., calfun = "rakin
 bounds.const = TRUE)`. When the bounds make a margin unreachable the weights of the last step
 are kept and `margins_report` shows what was missed.
 """
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
@@ -96,28 +98,58 @@ def _psu(frame, kind):
     return None
 
 
-def build(frame: pd.DataFrame, design, margins: dict, sizes: dict | None = None) -> Design:
-    """The analysis design of a prepared frame, calibrated within its bounds as the wave says."""
+def design_columns(frame: pd.DataFrame, design) -> tuple[str | None, str | None, str | None]:
+    """The columns of a prepared frame that are its strata, PSUs and fpc (None: not used)."""
     strata = "stratum" if design.stratify_by != "none" else None
     psu = "psu" if design.psu != "none" else None
     fpc = "fpc" if frame["fpc"].notna().all() and len(frame) and strata else None
+    return strata, psu, fpc
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How a wave's base weights become its final weights, reusable on replicate designs."""
+
+    method: str  # none, poststratify, rake or bounded (raking within bounds, one procedure)
+    targets: dict  # calibration column -> {category: population total}
+    population: float = 0.0  # the base weights' total (bounded raking keeps it)
+    bounds: tuple[float, float] | None = None  # absolute weight bounds of bounded raking
+
+    def apply(self, result: Design) -> Design:
+        if self.method == "bounded":
+            return result.calibrate(self.targets, population=self.population, calfun="raking",
+                                    bounds=self.bounds, bounds_const=True, force=True)
+        if self.method == "poststratify":
+            (var, population), = self.targets.items()
+            return result.post_stratify(var, population)
+        if self.method == "rake":
+            return result.rake(self.targets)
+        return result
+
+
+def calibration_for(frame, base: Design, design, margins: dict, sizes: dict | None) -> Calibration:
+    """The wave's calibration of `base` (adds the `<item>__cal` columns to `frame`)."""
+    targets = calibration_targets(frame, base.weights, design, margins)
+    if design.calibration == "rake" or _bounded(design):
+        targets.update(strata_target(frame, design, sizes or {}))
+    if _bounded(design):
+        total = float(base.weights.sum())
+        mean = total / len(frame)
+        bounds = (mean * (design.trim_low or 0.0),
+                  mean * (design.trim_high if design.trim_high is not None else np.inf))
+        return Calibration("bounded", targets, total, bounds)
+    if design.calibration in ("poststratify", "rake") and targets:
+        return Calibration(design.calibration, targets)
+    return Calibration("none", {})
+
+
+def build(frame: pd.DataFrame, design, margins: dict, sizes: dict | None = None) -> Design:
+    """The analysis design of a prepared frame, calibrated within its bounds as the wave says."""
+    strata, psu, fpc = design_columns(frame, design)
     try:
         result = Design(frame, weights="base_weight", strata=strata, psu=psu, fpc=fpc,
                         lonely_psu=LONELY_PSU)
-        targets = calibration_targets(frame, result.weights, design, margins)
-        if design.calibration == "rake" or _bounded(design):
-            targets.update(strata_target(frame, design, sizes or {}))
-        if _bounded(design):
-            mean = result.weights.sum() / len(frame)
-            bounds = (mean * (design.trim_low or 0.0),
-                      mean * (design.trim_high if design.trim_high is not None else np.inf))
-            result = result.calibrate(targets, population=result.weights.sum(), calfun="raking",
-                                      bounds=bounds, bounds_const=True, force=True)
-        elif design.calibration == "poststratify" and targets:
-            (var, population), = targets.items()
-            result = result.post_stratify(var, population)
-        elif design.calibration == "rake" and targets:
-            result = result.rake(targets)
+        result = calibration_for(frame, result, design, margins, sizes).apply(result)
     except AnalysisError as exc:
         raise DesignProblem("analysis." + exc.code, **exc.details) from exc
     return result

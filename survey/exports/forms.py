@@ -7,7 +7,9 @@ from survey.i18n_lazy import _l
 FORMAT_LABELS = {"xlsx": _l("Excel workbook (.xlsx): data, codebook and results"),
                  "sav": _l("SPSS (.sav) with Vietnamese labels"),
                  "dta": _l("Stata 14+ (.dta) with Vietnamese labels"),
-                 "parquet": _l("Parquet (.parquet)")}
+                 "parquet": _l("Parquet (.parquet)"),
+                 "rebuild": _l("Rebuild kit (.zip): data, replicate weights, R/Stata/SPSS syntax "
+                               "and codebook that reproduce the published tables")}
 UNVERIFIED_LABELS = {"": _l("As the wave decides"), "1": _l("Include paper forms keyed once"),
                      "0": _l("Only verified paper forms")}
 

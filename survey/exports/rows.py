@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, literal_column, select
 
-from survey.estimates.dataset import Inclusion, design_frame
+from survey.estimates.dataset import Inclusion
+from survey.estimates.official import export_frame
 from survey.exports.cells import holdable
 from survey.exports.variables import CODED, NUMERIC, TEXT, Variable, export_variables
 from survey.models import Answer, Response, Wave
@@ -39,11 +40,12 @@ def wave_variables(wave: Wave) -> tuple[Variable, ...] | None:
     return export_variables(questionnaire) if questionnaire is not None else None
 
 
-def open_source(session, wave: Wave, inclusion: Inclusion) -> ExportSource:
+def open_source(session, wave: Wave, inclusion: Inclusion, official=None) -> ExportSource:
+    """The rows `inclusion` asks for and the counted ones, with the official design columns."""
     variables = wave_variables(wave)
     if variables is None:
         raise LookupError(f"questionnaire {wave.questionnaire_id} v{wave.questionnaire_version} not loaded")
-    return ExportSource(wave, variables, design_frame(session, wave, inclusion))
+    return ExportSource(wave, variables, export_frame(session, wave, inclusion, official))
 
 
 def is_integer(variable: Variable) -> bool:

@@ -8,16 +8,18 @@ from pathlib import Path
 
 from survey.db import get_session
 from survey.estimates.dataset import Inclusion
-from survey.exports import rows, tables, writers
+from survey.exports import rebuild, rows, tables, writers
 from survey.exports.operations import export_dir, update_job
 from survey.models import ExportJob, Wave
 
-SUFFIXES = {"xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "parquet": ".parquet"}
+SUFFIXES = {"xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "parquet": ".parquet", "rebuild": ".zip"}
 
 
 def write_file(session, wave, inclusion: Inclusion, fmt: str, path: Path, progress,
                total=lambda n: None) -> int:
     """Write the wave's response-level export as `fmt` to `path`; return the number of rows."""
+    if fmt == "rebuild":
+        return rebuild.write_kit(session, wave, inclusion, path, progress, total)
     source = rows.open_source(session, wave, inclusion)
     total(source.row_count)
     chunks = rows.iter_chunks(session, source)

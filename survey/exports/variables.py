@@ -4,9 +4,10 @@ Every format writes the same variables in the same order. Names are valid in Sta
 (letters, digits, underscore; at most 32 characters; unique). Values:
 - scale items, yes/no (1 = yes, 0 = no) and numbers are numeric in every format;
 - a multiple-choice item becomes one 0/1 variable per choice (missing when not asked);
-- a single-choice item with text codes (e.g. sex `male`) keeps its code in CSV, XLSX and
-  Parquet; SPSS and Stata get the choice's position (1..K) with the label attached, because
-  Stata value labels exist only on whole numbers. The codebook lists code, number and label.
+- a single-choice item with text codes (e.g. sex `male`, ethnicity `01`) keeps its code in CSV,
+  XLSX and Parquet; SPSS and Stata get a number with the label attached, because Stata value
+  labels exist only on whole numbers: the code itself where it is written in digits (`01` is 1),
+  else the choice's position (see `choice_numbers`). The codebook lists code, number and label.
 Labels are Vietnamese (NFC) with English beside them in the codebook.
 """
 import re
@@ -65,8 +66,15 @@ DESIGN_VARIABLES = (
     ("service_kind", "Loại điểm phục vụ", "Service point kind", TEXT),
     ("stratum", "Tầng (lớp) chọn mẫu", "Stratum", TEXT),
     ("psu", "Đơn vị mẫu cấp 1 (PSU)", "Primary sampling unit", TEXT),
-    ("fpc", "Quy mô tổng thể của tầng", "Stratum population size", NUMERIC),
+    ("fpc", "Hiệu chỉnh tổng thể hữu hạn: quy mô tổng thể của tầng (trống: không dùng)",
+     "Finite population correction: population of the stratum (blank: none used)", NUMERIC),
     ("weight", "Quyền số cuối cùng", "Final weight", NUMERIC),
+    ("stratum_population", "Quy mô khung mẫu của tầng", "Sampling frame size of the stratum",
+     NUMERIC),
+    ("base_weight", "Quyền số thiết kế (trước hiệu chỉnh)", "Base (design) weight, before calibration",
+     NUMERIC),
+    ("counted", "Được tính trong ước lượng chính thức", "Counted in the official estimate", NUMERIC),
+    ("interview_date", "Ngày phỏng vấn ghi trên phiếu giấy", "Interview date on the paper form", TEXT),
 )
 DESIGN_CODES = {
     "channel": {"qr": (1, {"vi": "Mã QR", "en": "QR code"}),
@@ -74,6 +82,7 @@ DESIGN_CODES = {
     "verification": {"verified": (1, {"vi": "Đã xác minh", "en": "Verified"}),
                      "unverified": (2, {"vi": "Mới nhập một lần", "en": "Keyed once"}),
                      "conflict": (3, {"vi": "Có chênh lệch", "en": "Conflict"})},
+    "counted": {1: {"vi": "Có", "en": "Yes"}, 0: {"vi": "Không", "en": "No"}},
 }
 KIND_TITLES = {NUMERIC: _l("number"), TEXT: _l("text"), CODED: _l("code")}
 
@@ -121,10 +130,31 @@ def _item_variables(item, taken, section_id):
         yield Variable(_safe_name(item.id, taken), text, NUMERIC, values=values,
                        text_numbers={c.code: float(c.value) for c in item.choices}, **common)
     elif item.type == "single_choice":
-        values = {c.code: (k, {lang: localized(c.text, lang) for lang in text})
-                  for k, c in enumerate(item.choices, start=1)}
+        numbers = choice_numbers(item.choices)
+        values = {c.code: (numbers[c.code], {lang: localized(c.text, lang) for lang in text})
+                  for c in item.choices}
         yield Variable(_safe_name(item.id, taken), text, CODED, values=values, **common)
     elif item.type == "number":
         yield Variable(_safe_name(item.id, taken), text, NUMERIC, **common)
     else:
         yield Variable(_safe_name(item.id, taken), text, TEXT, **common)
+
+
+def choice_numbers(choices) -> dict[str, int]:
+    """The number SPSS and Stata store for each text code of a single-choice list.
+
+    Codes written as digits keep their own number (GSO ethnicity "01" = Kinh is 1), whatever
+    their position, so the numbers hold across questionnaire versions. Other codes in such a
+    list (e.g. "other") are numbered from the next power of ten above the codes' width (100, 101…
+    for two-digit codes), in list order; a list without digit codes is numbered 1..K in order.
+    """
+    digits = [c.code for c in choices if c.code.isdigit()]
+    start = 10 ** max(len(code) for code in digits) if digits else 1
+    numbers, others = {}, 0
+    for choice in choices:
+        if choice.code.isdigit():
+            numbers[choice.code] = int(choice.code)
+        else:
+            numbers[choice.code] = start + others
+            others += 1
+    return numbers

@@ -5,7 +5,7 @@ from sqlmodel import Field, SQLModel
 
 from survey.models.base import one_of, utcnow
 
-EXPORT_FORMATS = ("xlsx", "sav", "dta", "parquet")
+EXPORT_FORMATS = ("xlsx", "sav", "dta", "parquet", "rebuild")
 JOB_STATUSES = ("queued", "running", "done", "failed")
 
 

@@ -4,7 +4,7 @@ A response is anonymous: no name, phone, raw IP or precise location. The hashed,
 keys of QR responses live apart (survey.models.client_keys); paper responses carry the paper form
 number, unique within its batch (see survey.models.entry.PaperEntry).
 """
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -47,6 +47,9 @@ class Response(SQLModel, table=True):
     submitted_at: datetime | None = Field(default=None, index=True)
     dossier_code: str | None = Field(default=None, max_length=40)
     paper_form_number: str | None = Field(default=None, max_length=40)
+    # Paper forms: the interview date written on the form, keyed by the clerk. Trends use it
+    # instead of the keying time, which can be weeks later.
+    interview_date: date | None = Field(default=None)
     # Set for paper forms (from their batch); QR responses belong to the waves whose
     # questionnaire and period they match.
     wave_id: int | None = Field(default=None, foreign_key="wave.id", index=True)

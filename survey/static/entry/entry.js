@@ -300,6 +300,7 @@
     editing = record.uuid;
     number.value = record.paper_form_number;
     checkNumber();
+    form.elements.interview_date.value = record.interview_date || "";
     form.querySelector(`[name=entry_kind][value=${record.entry_kind}]`).checked = true;
     for (const [itemId, values] of Object.entries(record.answers)) {
       for (const el of inputs(itemId)) {
@@ -326,6 +327,7 @@
     await queue.put({
       uuid: editing || crypto.randomUUID(), user: me, batch_id: Number(app.dataset.batch),
       paper_form_number: value, entry_kind: kind ? kind.value : "first",
+      interview_date: form.elements.interview_date.value,
       questionnaire_id: logic.questionnaire, questionnaire_version: logic.version,
       answers: collect(), keyed_at: new Date().toISOString(), errors: null,
     });
