@@ -1,8 +1,9 @@
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, FloatField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from survey.forms import BaseForm
+from survey.forms.numbers import LocaleDecimalField
 from survey.i18n_lazy import _l
 
 MODE_LABELS = {"qr": _l("QR code only"), "paper": _l("Paper forms only"), "both": _l("QR and paper")}
@@ -37,11 +38,11 @@ class DesignForm(BaseForm):
     stratify_by = SelectField(_l("Strata"), choices=_choices(STRATIFY_LABELS))
     psu = SelectField(_l("Primary sampling unit (PSU)"), choices=_choices(PSU_LABELS))
     calibration = SelectField(_l("Calibration"), choices=_choices(CALIBRATION_LABELS))
-    trim_low = FloatField(_l("Lower weight bound (times the mean weight)"),
-                          validators=[Optional(), NumberRange(min=0)],
+    trim_low = LocaleDecimalField(_l("Lower weight bound (times the mean weight)"),
+                          validators=[Optional()],
                           description=_l("For example 0.3. Leave empty for no bound."))
-    trim_high = FloatField(_l("Upper weight bound (times the mean weight)"),
-                           validators=[Optional(), NumberRange(min=1)],
+    trim_high = LocaleDecimalField(_l("Upper weight bound (times the mean weight)"),
+                           validators=[Optional()],
                            description=_l("For example 3.5. Leave empty for no bound."))
     submit = SubmitField(_l("Save design"))
 

@@ -1,0 +1,62 @@
+"""Paths where a new user got stuck (issue 16), walked as that user would."""
+from bs4 import BeautifulSoup
+from sqlmodel import select
+
+from survey.models import Wave, WaveDesign
+from tests.survey.conftest import post_form
+
+
+def _one(app, model):
+    with app.app_context():
+        from survey.db import get_session
+
+        (row,) = get_session().exec(select(model)).all()
+        return row
+
+
+def _new_wave(app, client):
+    post_form(client, "/waves/new", {"code": "sipas-2025", "name": "SIPAS 2025",
+                                     "questionnaire_id": "sipas", "period_start": "2025-08-01",
+                                     "period_end": "2025-10-31", "mode": "both"})
+    return _one(app, Wave)
+
+
+def _design(**bounds):
+    return {"stratify_by": "district", "psu": "none", "calibration": "none", **bounds}
+
+
+def test_trim_bounds_may_stay_empty_and_are_not_marked_required(app, login, units):
+    client = login("statistician")
+    wave = _new_wave(app, client)
+    page = BeautifulSoup(client.get(f"/waves/{wave.id}").get_data(as_text=True), "html.parser")
+    for name in ("trim_low", "trim_high"):
+        field = page.find("input", attrs={"name": name})
+        assert not field.has_attr("required") and field["inputmode"] == "decimal"
+    response = post_form(client, f"/waves/{wave.id}", _design(trim_low="", trim_high=""))
+    assert response.status_code == 302
+    design = _one(app, WaveDesign)
+    assert (design.trim_low, design.trim_high) == (None, None)
+
+
+def test_decimal_bounds_accept_a_comma_under_an_english_browser(app, login, units):
+    client = login("statistician")
+    wave = _new_wave(app, client)
+    url = f"/waves/{wave.id}"
+    response = post_form(client, url + "?lang=en", _design(trim_low="0,3", trim_high="3.5"),
+                         form_url=url + "?lang=en")
+    assert response.status_code == 302
+    design = _one(app, WaveDesign)
+    assert (design.trim_low, design.trim_high) == (0.3, 3.5)
+    shown = BeautifulSoup(client.get(url + "?lang=vi").get_data(as_text=True), "html.parser")
+    assert shown.find("input", attrs={"name": "trim_high"})["value"] == "3,5"
+
+
+def test_a_bound_that_is_not_a_number_is_explained(app, login, units):
+    client = login("statistician")
+    wave = _new_wave(app, client)
+    url = f"/waves/{wave.id}"
+    response = post_form(client, url + "?lang=vi", _design(trim_low="abc", trim_high="nan"),
+                         form_url=url + "?lang=vi")
+    assert response.status_code == 400
+    errors = BeautifulSoup(response.get_data(as_text=True), "html.parser").select(".error-summary li")
+    assert len(errors) == 2 and "Nhập một số" in errors[0].get_text()
