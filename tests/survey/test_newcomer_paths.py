@@ -1,4 +1,6 @@
 """Paths where a new user got stuck (issue 16), walked as that user would."""
+from datetime import date
+
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
@@ -60,3 +62,28 @@ def test_a_bound_that_is_not_a_number_is_explained(app, login, units):
     assert response.status_code == 400
     errors = BeautifulSoup(response.get_data(as_text=True), "html.parser").select(".error-summary li")
     assert len(errors) == 2 and "Nhập một số" in errors[0].get_text()
+
+
+def test_posters_warn_and_are_marked_trial_while_the_base_url_is_this_computer(app, login, units):
+    with app.app_context():
+        from survey.service_points import operations
+        from survey.units.queries import query_unit
+
+        unit = query_unit("03595", date.today())
+        operations.save(operations.ServicePointData("MC-03595", "Bộ phận Một cửa", "one_stop_commune",
+                                                    unit.id, None, True, ""))
+    client = login("admin")
+    listing = BeautifulSoup(client.get("/posters/?lang=vi").get_data(as_text=True), "html.parser")
+    warning = listing.select_one(".flash-error[role=alert]")
+    assert warning and "http://127.0.0.1:5000" in warning.get_text()
+    unit_link = listing.select_one("a[href*='/posters/unit/'][href*='/print']")["href"]
+    printed = BeautifulSoup(client.get(unit_link).get_data(as_text=True), "html.parser")
+    assert printed.select_one(".flash-error[role=alert]")
+    marks = [t for t in printed.find_all("text") if "BẢN IN THỬ" in t.get_text()]
+    assert marks and len(marks) == len(printed.select(".sheet"))
+
+    app.config["PUBLIC_BASE_URL"] = "https://hailong.laichau.gov.vn"
+    listing = BeautifulSoup(client.get("/posters/?lang=vi").get_data(as_text=True), "html.parser")
+    assert listing.select_one(".flash-error") is None
+    printed = client.get(unit_link).get_data(as_text=True)
+    assert "BẢN IN THỬ" not in printed and "flash-error" not in printed
