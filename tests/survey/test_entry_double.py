@@ -232,8 +232,8 @@ def test_the_demo_adds_verified_conflicting_and_single_forms(app, units):
 
     with app.app_context():
         ensure_users(DEMO_PASSWORD)
-        assert "batch" in ensure_entry_demo(DEMO_PASSWORD)
-        assert ensure_entry_demo(DEMO_PASSWORD) == "Paper entry: already there."
+        assert "batch" in ensure_entry_demo()
+        assert ensure_entry_demo() == "Paper entry: already there."
         from survey.db import get_session
 
         states = sorted(get_session().exec(select(Response.verification)).all())

@@ -87,3 +87,22 @@ def test_posters_warn_and_are_marked_trial_while_the_base_url_is_this_computer(a
     assert listing.select_one(".flash-error") is None
     printed = client.get(unit_link).get_data(as_text=True)
     assert "BẢN IN THỬ" not in printed and "flash-error" not in printed
+
+
+def test_the_demo_starts_without_an_error_line_and_lists_every_account(tmp_path):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    database = tmp_path / "demo.db"
+    env = {**os.environ, "SURVEY_DATABASE_URL": f"sqlite:///{database}",
+           "SURVEY_INSTANCE_PATH": str(tmp_path), "SURVEY_SECRET_KEY": "demo-test"}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "demo", "--responses", "30"],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "db upgrade" not in done.stdout + done.stderr
+    assert "nhaplieu2 (clerk)" in done.stdout and "giamsat (supervisor)" in done.stdout
+    with sqlite3.connect(database) as db:
+        (end,) = db.execute("SELECT period_end FROM wave WHERE code = 'demo-1cua'").fetchone()
+    assert date.fromisoformat(end) > date.today()  # ratings made after today still count
