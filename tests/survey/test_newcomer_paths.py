@@ -106,3 +106,31 @@ def test_the_demo_starts_without_an_error_line_and_lists_every_account(tmp_path)
     with sqlite3.connect(database) as db:
         (end,) = db.execute("SELECT period_end FROM wave WHERE code = 'demo-1cua'").fetchone()
     assert date.fromisoformat(end) > date.today()  # ratings made after today still count
+
+
+def test_an_already_rated_dossier_says_what_happened_and_offers_a_way_on(app, client, units):
+    with app.app_context():
+        from survey.service_points import operations
+        from survey.units.queries import query_unit
+
+        unit = query_unit("03595", date.today())
+        operations.save(operations.ServicePointData("MC-03595", "Bộ phận Một cửa", "one_stop_commune",
+                                                    unit.id, None, True, "mon-sun 00:00-24:00"))
+
+    def rate(browser, face):
+        page = BeautifulSoup(browser.get("/q/MC-03595?hs=000.00.27.H34-251124-0001").get_data(
+            as_text=True), "html.parser")
+        form = page.select_one("main form")
+        data = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+        data.update({"q_satisfaction": face, "q_dossier_code": "000.00.27.H34-251124-0001"})
+        return browser.post(form["action"], data=data)
+
+    assert rate(client, "3").status_code == 303
+    again = rate(app.test_client(), "1")
+    assert again.status_code == 409
+    page = BeautifulSoup(again.get_data(as_text=True), "html.parser")
+    assert "chưa được ghi" in page.main.get_text()
+    way_on = page.main.find("a")["href"]
+    assert way_on == "/q/MC-03595" and client.get(way_on).status_code == 200
+    english = page.select_one("header nav a[hreflang=en]")["href"]
+    assert english == "/q/MC-03595?lang=en" and client.get(english).status_code == 200
