@@ -13,8 +13,22 @@ WIDTH = 760
 FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
               "/usr/share/fonts/dejavu/DejaVuSans.ttf")
 INK, MUTED, ACCENT, TARGET, BAND = "#1b1b1b", "#555555", "#1d4f91", "#b3261e", "#c9d8ee"
-# Answer scales from negative to positive: colour-blind-safe diverging colours, dark text on all.
-SCALE_COLOURS = ("#d7604d", "#f4a582", "#e0e0e0", "#92c5de", "#4393c3", "#2166ac", "#053061")
+# Answer scales from negative to positive: colour-blind-safe diverging colours (ColorBrewer RdBu),
+# dark text on all. Negative answers are red, a middle answer grey and satisfied answers blue,
+# whatever the length of the scale (a 3-point scale once coloured "satisfied" in a warning hue).
+# Strongest first on the negative side, strongest last on the positive side; light enough for
+# dark text (contrast at least 4.5:1 with INK).
+NEGATIVE_COLOURS = {1: ("#d6604d",), 2: ("#d6604d", "#f4a582"), 3: ("#d6604d", "#f4a582", "#fddbc7")}
+POSITIVE_COLOURS = {1: ("#4393c3",), 2: ("#92c5de", "#4393c3"), 3: ("#d1e5f0", "#92c5de", "#4393c3")}
+NEUTRAL_COLOUR = "#e0e0e0"
+
+
+def scale_colours(count: int) -> tuple[str, ...]:
+    """Colours for an answer scale of `count` points ordered from most negative to most positive."""
+    side = min(count // 2, 3)
+    if side == 0:
+        return (NEUTRAL_COLOUR,) * count
+    return NEGATIVE_COLOURS[side] + (NEUTRAL_COLOUR,) * (count - 2 * side) + POSITIVE_COLOURS[side]
 
 
 @dataclass
@@ -110,17 +124,18 @@ def distribution_chart(title, desc, items, pct) -> Chart:
     chart.text(10, 24, title, 16)
     if items:
         legend_x = 10
+        legend_colours = scale_colours(len(items[0][2]))
         for k, share in enumerate(items[0][2]):
-            chart.rect(legend_x, 40, 12, 12, SCALE_COLOURS[k % len(SCALE_COLOURS)])
+            chart.rect(legend_x, 40, 12, 12, legend_colours[k])
             chart.text(legend_x + 16, 51, share.label, 11)
             legend_x += 24 + 7 * len(share.label)
     for i, (_, label, shares) in enumerate(items):
         y = top + i * row_h
         chart.text(left - 8, y + 16, label[:34], 12, "end")
-        x0 = left
+        x0, colours = left, scale_colours(len(shares))
         for k, share in enumerate(shares):
             w = share.estimate * (right - left)
-            chart.rect(x0, y + 2, w, row_h - 6, SCALE_COLOURS[k % len(SCALE_COLOURS)])
+            chart.rect(x0, y + 2, w, row_h - 6, colours[k])
             if w > 34:
                 chart.text(x0 + w / 2, y + 17, pct(share.estimate), 11, "middle")
             x0 += w

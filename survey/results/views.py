@@ -15,6 +15,7 @@ from survey.estimates import Inclusion
 from survey.estimates.dashboard import answer_distribution, target_dashboard
 from survey.estimates.results import TARGET, demographic_items
 from survey.estimates.snapshots import results_for
+from survey.i18n import format_number
 from survey.i18n_lazy import _, ngettext
 from survey.questionnaires import localized
 from survey.results import charts, operations
@@ -54,7 +55,11 @@ def interval(low, high, show=pct) -> str:
 
 @bp.context_processor
 def _formatters():
-    return {"pct": pct, "interval": interval, "bounded": bounded}
+    return {"pct": pct, "interval": interval, "bounded": bounded, "one_decimal": _one_decimal}
+
+
+def _one_decimal(value) -> str:
+    return format_number(value, 1)
 
 
 def _wave_for_reader(wave_id):

@@ -11,8 +11,9 @@ from survey.estimates.review import weights_review
 from survey.i18n_lazy import _, ngettext
 from survey.questionnaires import localized
 from survey.startup import registry
+from survey.units.queries import query_unit_names
 from survey.waves import operations, queries
-from survey.waves.forms import ActionForm, DesignForm, PublishForm, UploadForm, WaveForm
+from survey.waves.forms import MODE_LABELS, ActionForm, DesignForm, PublishForm, UploadForm, WaveForm
 from survey.waves.messages import describe, describe_problem
 
 bp = Blueprint("waves", __name__, url_prefix="/waves")
@@ -85,8 +86,8 @@ def show_wave(wave_id):
             operations.save_design(wave, data)
             flash(_("Design saved."), "success")
             return redirect(url_for("waves.show_wave", wave_id=wave.id))
-    return render_template("waves/show.html", wave=wave, design=design, form=form,
-                           strata=queries.query_strata(wave), margins=margins,
+    return render_template("waves/show.html", wave=wave, design=design, form=form, mode_labels=MODE_LABELS,
+                           strata=queries.query_strata(wave), margins=margins, unit_names=query_unit_names(),
                            publish=PublishForm(obj=design), census=ActionForm(prefix="census"),
                            ), _status(True)
 

@@ -99,7 +99,7 @@ def test_a_mismatch_is_a_conflict_that_a_supervisor_resolves_with_an_audit_recor
     assert "resolved by supervisor" in audit or "giám sát" in audit
     # Error rates: clerk one differs on 3 of 5 items (polite, gave, handled), clerk two on 1 of 5.
     scores = client.get("/entry/clerks").get_data(as_text=True)
-    assert "60.0 %" in scores and "20.0 %" in scores
+    assert "60,0 %" in scores and "20,0 %" in scores  # Vietnamese decimals
 
 
 def test_the_same_clerk_cannot_key_both_entries(app, setup):

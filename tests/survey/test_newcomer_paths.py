@@ -134,3 +134,28 @@ def test_an_already_rated_dossier_says_what_happened_and_offers_a_way_on(app, cl
     assert way_on == "/q/MC-03595" and client.get(way_on).status_code == 200
     english = page.select_one("header nav a[hreflang=en]")["href"]
     assert english == "/q/MC-03595?lang=en" and client.get(english).status_code == 200
+
+
+def test_the_wave_page_speaks_the_readers_language(app, login, units):
+    client = login("statistician")
+    wave = _new_wave(app, client)
+    post_form(client, f"/waves/{wave.id}", _design())
+    post_form(client, f"/waves/{wave.id}/frame/census", {"census-submit": "1"}, form_url=f"/waves/{wave.id}")
+    page = BeautifulSoup(client.get(f"/waves/{wave.id}?lang=vi").get_data(as_text=True), "html.parser")
+    summary = next(p.get_text() for p in page.main.find_all("p") if "sipas v1" in p.get_text())
+    assert "01/08/2025 – 31/10/2025" in summary and "both" not in summary
+    assert "QR và phiếu giấy" in summary
+    rows = [row.get_text(" ", strip=True) for row in page.select("table tbody tr")]
+    assert rows, "the census frame fills the strata table"
+    assert all("·" in row for row in rows)  # every stratum code comes with its name
+    assert any("." in row.split()[-1] for row in rows)  # 2019 census sizes grouped as 12.345
+
+
+def test_satisfied_answers_are_blue_on_every_scale_length():
+    from survey.results.charts import NEUTRAL_COLOUR, POSITIVE_COLOURS, scale_colours
+
+    blues = {c for colours in POSITIVE_COLOURS.values() for c in colours}
+    assert scale_colours(3) == ("#d6604d", NEUTRAL_COLOUR, "#4393c3")
+    for count in (2, 3, 4, 5, 7):
+        colours = scale_colours(count)
+        assert len(colours) == count and colours[-1] in blues and colours[0] not in blues
