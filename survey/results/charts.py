@@ -14,21 +14,21 @@ FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
               "/usr/share/fonts/dejavu/DejaVuSans.ttf")
 INK, MUTED, ACCENT, TARGET, BAND = "#1b1b1b", "#555555", "#1d4f91", "#b3261e", "#c9d8ee"
 # Answer scales from negative to positive: colour-blind-safe diverging colours (ColorBrewer RdBu),
-# dark text on all. Negative answers are red, a middle answer grey and satisfied answers blue,
-# whatever the length of the scale (a 3-point scale once coloured "satisfied" in a warning hue).
-# Strongest first on the negative side, strongest last on the positive side; light enough for
-# dark text (contrast at least 4.5:1 with INK).
+# light enough for dark text. The top two answers are the satisfied ones (the indices' top-2
+# rule), so they are blue on every scale: the 3-point desk scale once showed "Hài lòng", its
+# middle answer, in a warning hue. Below them: reds, strongest first, then greys.
 NEGATIVE_COLOURS = {1: ("#d6604d",), 2: ("#d6604d", "#f4a582"), 3: ("#d6604d", "#f4a582", "#fddbc7")}
-POSITIVE_COLOURS = {1: ("#4393c3",), 2: ("#92c5de", "#4393c3"), 3: ("#d1e5f0", "#92c5de", "#4393c3")}
+POSITIVE_COLOURS = {1: ("#4393c3",), 2: ("#92c5de", "#4393c3")}
 NEUTRAL_COLOUR = "#e0e0e0"
 
 
 def scale_colours(count: int) -> tuple[str, ...]:
     """Colours for an answer scale of `count` points ordered from most negative to most positive."""
-    side = min(count // 2, 3)
-    if side == 0:
-        return (NEUTRAL_COLOUR,) * count
-    return NEGATIVE_COLOURS[side] + (NEUTRAL_COLOUR,) * (count - 2 * side) + POSITIVE_COLOURS[side]
+    positive = 1 if count <= 2 else 2
+    rest = max(count - positive, 0)
+    negative = min(rest, 2) if rest <= 3 else 3
+    colours = NEGATIVE_COLOURS.get(negative, ()) + (NEUTRAL_COLOUR,) * (rest - negative)
+    return colours + POSITIVE_COLOURS[positive][-count:]
 
 
 @dataclass

@@ -155,7 +155,10 @@ def test_satisfied_answers_are_blue_on_every_scale_length():
     from survey.results.charts import NEUTRAL_COLOUR, POSITIVE_COLOURS, scale_colours
 
     blues = {c for colours in POSITIVE_COLOURS.values() for c in colours}
-    assert scale_colours(3) == ("#d6604d", NEUTRAL_COLOUR, "#4393c3")
+    # The desk's 3-point scale: Không hài lòng, Hài lòng, Rất hài lòng.
+    assert scale_colours(3) == ("#d6604d", "#92c5de", "#4393c3")
+    assert scale_colours(5) == ("#d6604d", "#f4a582", NEUTRAL_COLOUR, "#92c5de", "#4393c3")
     for count in (2, 3, 4, 5, 7):
         colours = scale_colours(count)
         assert len(colours) == count and colours[-1] in blues and colours[0] not in blues
+        assert not set(colours[:-2]) & blues
