@@ -162,3 +162,41 @@ def test_satisfied_answers_are_blue_on_every_scale_length():
         colours = scale_colours(count)
         assert len(colours) == count and colours[-1] in blues and colours[0] not in blues
         assert not set(colours[:-2]) & blues
+
+
+def test_a_dissatisfied_citizen_taps_reasons_and_may_still_write(app, client, units):
+    from survey.models import Answer, Response
+
+    with app.app_context():
+        from survey.service_points import operations
+        from survey.units.queries import query_unit
+
+        unit = query_unit("03595", date.today())
+        operations.save(operations.ServicePointData("MC-03595", "Bộ phận Một cửa", "one_stop_commune",
+                                                    unit.id, None, True, "mon-sun 00:00-24:00"))
+
+    def post(response, answers):
+        form = BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one("main form")
+        data = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+        from werkzeug.datastructures import MultiDict
+
+        return client.post(form["action"], data=MultiDict([*data.items(), *answers]))
+
+    follow_up = client.get(post(client.get("/q/MC-03595"), [("q_satisfaction", "1")]).location)
+    page = BeautifulSoup(follow_up.get_data(as_text=True), "html.parser")
+    boxes = page.select("input[type=checkbox][name=q_dissatisfied_reasons]")
+    labels = {page.find("label", attrs={"for": box["id"]}).get_text(strip=True) for box in boxes}
+    assert {"Phải chờ lâu", "Phải đi lại nhiều lần", "Bị gợi ý đưa thêm tiền, quà"} <= labels
+    assert page.find("textarea", attrs={"name": "q_reason_dissatisfied"})
+    done = post(follow_up, [("q_dissatisfied_reasons", "waiting"), ("q_dissatisfied_reasons", "come_back"),
+                            ("q_reason_dissatisfied", "Thiếu hướng dẫn")])
+    assert done.status_code == 303
+    with app.app_context():
+        from survey.db import get_session
+
+        (response,) = get_session().exec(select(Response)).all()
+        answers = {a.item_id: a.value for a in get_session().exec(
+            select(Answer).where(Answer.response_id == response.id))}
+    assert response.questionnaire_version == 2
+    assert set(answers["dissatisfied_reasons"].split()) == {"waiting", "come_back"}
+    assert answers["reason_dissatisfied"] == "Thiếu hướng dẫn"
