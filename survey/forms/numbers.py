@@ -10,11 +10,10 @@ from survey.i18n_lazy import _l
 
 
 class LocaleDecimalField(StringField):
-    """A decimal in a text input: "0,3" (Vietnamese) and "0.3" (English) both read as 0.3.
+    """A decimal in a text input, read as the reader writes it: "0,3" and "4.800" in Vietnamese.
 
     A browser's number input drops a comma it does not expect ("0,3" became "03" under an
-    English browser), so the field is text with `inputmode="decimal"` and parsed here. A single
-    separator is the decimal mark whatever the locale; grouped numbers follow the locale.
+    English browser), so the field is text with `inputmode="decimal"` and parsed here.
     """
 
     def __init__(self, label=None, validators=None, **kwargs):
@@ -44,13 +43,15 @@ class LocaleDecimalField(StringField):
 
 
 def _parse(raw: str) -> float | None:
-    if raw.count(",") + raw.count(".") <= 1:
+    """The locale's reading first ("4.800" is 4800 in Vietnamese); if its grouping rules refuse
+    the text, a single comma or dot is the decimal mark ("0.3" typed on a Vietnamese page)."""
+    try:
+        value = float(parse_decimal(raw, locale=str(get_locale()), strict=True))
+    except (NumberFormatError, ValueError):
+        if raw.count(",") + raw.count(".") > 1:
+            return None
         try:
             value = float(raw.replace(",", "."))
         except ValueError:
             return None
-        return value if math.isfinite(value) else None
-    try:
-        return float(parse_decimal(raw, locale=str(get_locale()), strict=True))
-    except (NumberFormatError, ValueError):
-        return None
+    return value if math.isfinite(value) else None

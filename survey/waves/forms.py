@@ -1,6 +1,15 @@
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from survey.forms import BaseForm
 from survey.forms.numbers import LocaleDecimalField
@@ -45,6 +54,17 @@ class DesignForm(BaseForm):
                            validators=[Optional()],
                            description=_l("For example 3.5. Leave empty for no bound."))
     submit = SubmitField(_l("Save design"))
+
+
+class StratumSizeForm(BaseForm):
+    """The size of one stratum that has responses but no size in the frame."""
+    stratum = HiddenField(validators=[DataRequired(), Length(max=16)])
+    population = LocaleDecimalField(_l("Population size"), validators=[InputRequired()])
+    submit = SubmitField(_l("Save size"))
+
+    def validate_population(self, field):
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(_l("The population size must be above 0."))
 
 
 class UploadForm(BaseForm):

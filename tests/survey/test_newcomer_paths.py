@@ -200,3 +200,57 @@ def test_a_dissatisfied_citizen_taps_reasons_and_may_still_write(app, client, un
     assert response.questionnaire_version == 2
     assert set(answers["dissatisfied_reasons"].split()) == {"waiting", "come_back"}
     assert answers["reason_dissatisfied"] == "Thiếu hướng dẫn"
+
+
+def _district_wave_with_a_provincial_desk(app):
+    """A desk wave stratified by former district whose ratings include the provincial centre (12)."""
+    from datetime import UTC, datetime
+
+    from survey.questionnaires import check_answers
+    from survey.responses.operations import record_response
+    from survey.service_points import operations as points
+    from survey.startup import registry
+    from survey.units.queries import query_unit
+    from survey.waves import operations
+
+    with app.app_context():
+        wave = operations.save_wave(operations.WaveData(
+            "CENSUS", "Đợt một cửa", "tthc-desk", date(2025, 8, 1), date(2025, 10, 31), "both", False),
+            None, None)
+        operations.save_design(wave, operations.DesignData("district", "none", "none", None, None))
+        operations.set_published(wave, True, False)
+        desk = registry().get("tthc-desk")
+        for unit_code, kind in (("12", "one_stop_province"), ("03595", "one_stop_commune")):
+            unit = query_unit(unit_code, date(2025, 9, 1))
+            point = points.save(points.ServicePointData(f"MC-{unit_code}", f"Một cửa {unit.name}", kind,
+                                                        unit.id, None, True, ""))
+            for n in range(12):
+                record_response(desk, check_answers(desk, {"satisfaction": [str(1 + n % 3)]}),
+                                channel="qr", unit_id=unit.id, service_point_id=point.id,
+                                submitted_at=datetime(2025, 9, 1 + n, 3, tzinfo=UTC))
+        return wave.id
+
+
+def test_a_census_frame_gap_is_named_with_a_way_to_fill_it_and_no_page_fails(app, login, units):
+    wave_id = _district_wave_with_a_provincial_desk(app)
+    client = login("statistician")
+    census = post_form(client, f"/waves/{wave_id}/frame/census", {"census-submit": "1"},
+                       form_url=f"/waves/{wave_id}")
+    assert census.status_code == 302 and census.location.endswith(f"/waves/{wave_id}/weights")
+    page = BeautifulSoup(client.get(census.location).get_data(as_text=True), "html.parser")
+    assert "12" in page.select_one(".error-summary").get_text()
+    assert page.find("label", attrs={"for": "population-12"})
+    charts = client.get(f"/results/{wave_id}/charts")
+    assert charts.status_code == 200 and BeautifulSoup(charts.get_data(as_text=True), "html.parser").select_one(
+        ".error-summary a[href$='/waves/%d']" % wave_id)
+    assert client.get(f"/results/{wave_id}/charts/units.svg").status_code == 409
+
+    refused = post_form(client, f"/waves/{wave_id}/frame/stratum", {"stratum": "12", "population": "-3"},
+                        form_url=f"/waves/{wave_id}/weights")
+    assert refused.status_code == 400
+    saved = post_form(client, f"/waves/{wave_id}/frame/stratum", {"stratum": "12", "population": "4.800"},
+                      form_url=f"/waves/{wave_id}/weights")
+    assert saved.status_code == 302
+    page = BeautifulSoup(client.get(f"/waves/{wave_id}/weights").get_data(as_text=True), "html.parser")
+    assert page.select_one(".error-summary") is None and len(page.find("table").tbody.find_all("tr")) == 3
+    assert client.get(f"/results/{wave_id}/charts/units.svg").status_code == 200
