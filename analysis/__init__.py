@@ -4,6 +4,7 @@ Pure statistics (numpy, pandas, scipy): inputs are DataFrames, outputs DataFrame
 dataclasses with codes. Formulas and the choices made where R is unusable are in each module's
 docstring; the reference is METHODS.md of the survey-stats notes.
 """
+from analysis.decision766 import Indicator54, indicator_54
 from analysis.design import Design
 from analysis.errors import CODES, AnalysisError
 from analysis.indices import estimate_index, estimate_indices, mean_score, top2_share
@@ -16,11 +17,13 @@ __all__ = [
     "AnalysisError",
     "Design",
     "FayHerriotFit",
+    "Indicator54",
     "Jackknife",
     "assess_target",
     "estimate_index",
     "estimate_indices",
     "fay_herriot",
+    "indicator_54",
     "mean_score",
     "small_area",
     "smooth_psi",
