@@ -4,6 +4,7 @@ Pure statistics (numpy, pandas, scipy): inputs are DataFrames, outputs DataFrame
 dataclasses with codes. Formulas and the choices made where R is unusable are in each module's
 docstring; the reference is METHODS.md of the survey-stats notes.
 """
+from analysis.decision766 import Indicator54, indicator_54
 from analysis.design import Design
 from analysis.errors import CODES, AnalysisError
 from analysis.grake import margin_report
@@ -18,6 +19,7 @@ __all__ = [
     "AnalysisError",
     "Design",
     "FayHerriotFit",
+    "Indicator54",
     "Jackknife",
     "ReplicateWeights",
     "assess_target",
@@ -25,6 +27,7 @@ __all__ = [
     "estimate_index",
     "estimate_indices",
     "fay_herriot",
+    "indicator_54",
     "jackknife_weights",
     "margin_report",
     "mean_score",

@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, g, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
 
 babel = Babel()
 
@@ -66,3 +66,29 @@ def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
     app.after_request(_remember_language)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters.update(number=format_number, day=format_day, moment=format_moment)
+
+
+def format_number(value, digits: int = 0) -> str:
+    """A number in the reader's locale ("43.771" / "0,90" in Vietnamese); a dash when missing."""
+    if value is None or value != value:
+        return "–"
+    return format_decimal(value, "#,##0" + ("." + "0" * digits if digits else ""))
+
+
+# Vietnamese documents write dates in full as 04/12/2026 (CLDR's short form drops the zeros and
+# the century); other languages get CLDR's medium form, which names the month.
+DATE_PATTERNS = {"vi": "dd/MM/yyyy"}
+
+
+def format_day(value) -> str:
+    """A date as the reader writes it (04/12/2026 in Vietnamese, 4 Dec 2026 in English)."""
+    return format_date(value, DATE_PATTERNS.get(get_locale().language, "medium")) if value else ""
+
+
+def format_moment(value) -> str:
+    """A stored UTC time shown in the province's time zone, in the reader's locale."""
+    if not value:
+        return ""
+    pattern = DATE_PATTERNS.get(get_locale().language)
+    return format_datetime(value, f"{pattern} HH:mm" if pattern else "medium")

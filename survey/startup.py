@@ -1,6 +1,7 @@
 """Fail fast at start-up: the database must be migrated and every questionnaire must load."""
 import logging
 
+import click
 from flask import current_app, render_template
 
 from survey.db import get_engine
@@ -33,8 +34,11 @@ def init_app(app, strict: bool):
     if problems and strict:
         raise RuntimeError("\n".join(problems))
     app.extensions["startup_problems"] = problems
-    for problem in problems:
-        log.error("%s", problem)
+    # Loaded by a `flask` command, the app may be about to migrate (demo, db upgrade): an error
+    # logged now would read as that command's failure. Served pages still answer 503 with them.
+    if click.get_current_context(silent=True) is None:
+        for problem in problems:
+            log.error("%s", problem)
     if problems:
         app.before_request(_refuse_while_broken)
 

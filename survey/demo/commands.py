@@ -21,6 +21,6 @@ def demo_command(responses):
     click.echo(seed.ensure_service_points())
     click.echo(seed.ensure_responses(responses))
     click.echo(waves.ensure_wave())
-    click.echo(ensure_entry_demo(DEMO_PASSWORD))
+    click.echo(ensure_entry_demo())
     click.echo(f"Demo accounts (password {DEMO_PASSWORD}): "
-               + ", ".join(seed.DEMO_USERS))
+               + ", ".join(f"{name} ({role})" for name, (role, _) in seed.DEMO_USERS.items()))

@@ -4,7 +4,6 @@ from datetime import date
 
 from sqlmodel import select
 
-from survey.auth.operations import create_user
 from survey.auth.queries import query_user_by_name
 from survey.db import get_session, transaction
 from survey.entry import operations
@@ -13,7 +12,6 @@ from survey.units.queries import query_unit
 
 WAVE_CODE = "SIPAS-2025-GIAY"
 UNIT_CODE = "03595"  # Xã Than Uyên (from 2025-07-01)
-SECOND_CLERK = ("nhaplieu2", "Nhập liệu viên 2")
 # (form number, the first clerk's answers, the second clerk's answers or None)
 _BASE = {"submission_channel": "in_person", "access_channels": "4", "access_signage": "4",
          "official_polite": "5", "result_on_time": "4", "gave_feedback": "no", "harassment": "none",
@@ -25,14 +23,12 @@ FORMS = (
 )
 
 
-def ensure_entry_demo(password: str) -> str:
+def ensure_entry_demo() -> str:
     """Add the paper-entry demo (skips it when the demo wave exists)."""
     session = get_session()
     if session.exec(select(Wave).where(Wave.code == WAVE_CODE)).first() is not None:
         return "Paper entry: already there."
-    if query_user_by_name(SECOND_CLERK[0]) is None:
-        create_user(SECOND_CLERK[0], password, "clerk", SECOND_CLERK[1])
-    supervisor, clerk, clerk2 = (query_user_by_name(n) for n in ("giamsat", "nhaplieu", SECOND_CLERK[0]))
+    supervisor, clerk, clerk2 = (query_user_by_name(n) for n in ("giamsat", "nhaplieu", "nhaplieu2"))
     unit = query_unit(UNIT_CODE, date(2025, 7, 1))
     today = date.today()
     with transaction() as session:

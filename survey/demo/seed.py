@@ -20,6 +20,7 @@ DEMO_USERS = {
     "admin": ("admin", "Quản trị viên"),
     "giamsat": ("supervisor", "Giám sát viên"),
     "nhaplieu": ("clerk", "Nhập liệu viên"),
+    "nhaplieu2": ("clerk", "Nhập liệu viên 2"),  # double entry needs a second clerk
     "thongke": ("statistician", "Thống kê viên"),
     "lanhdao": ("viewer", "Lãnh đạo"),
 }

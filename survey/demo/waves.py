@@ -15,6 +15,8 @@ from survey.waves import operations, queries
 
 DEMO_WAVE = "demo-1cua"
 DOSSIERS_PER_RATING = 25
+# Ratings made on the days after the demo is loaded still fall inside the wave.
+OPEN_DAYS_AHEAD = 365
 
 
 def ensure_wave() -> str:
@@ -22,7 +24,8 @@ def ensure_wave() -> str:
         return "Wave: already there."
     today = date.today()
     wave = operations.save_wave(operations.WaveData(
-        DEMO_WAVE, "Đánh giá tại Bộ phận Một cửa (demo)", "tthc-desk", today - timedelta(days=90), today,
+        DEMO_WAVE, "Đánh giá tại Bộ phận Một cửa (demo)", "tthc-desk", today - timedelta(days=90),
+        today + timedelta(days=OPEN_DAYS_AHEAD),
         "both", False), None, None)
     operations.save_design(wave, operations.DesignData("commune", "none", "none", None, None))
     codes = unit_codes(get_session())

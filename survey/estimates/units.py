@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from survey.models import AdminUnit, UnitPopulation, UnitSuccession
+from survey.units.queries import query_unit_names
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,4 @@ def _former_district(olds, units, population) -> str:
 
 def unit_labels(session) -> dict[str, str]:
     """Name of each code, preferring the unit in force last (codes were reused in 2025)."""
-    rows = session.execute(select(AdminUnit.code, AdminUnit.name, AdminUnit.valid_from)
-                           .order_by(AdminUnit.valid_from)).all()
-    return {code: name for code, name, _ in rows}
+    return query_unit_names(session)

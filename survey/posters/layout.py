@@ -17,6 +17,8 @@ INSTRUCTION_VI = ("Mời Ông/Bà quét mã QR", "để đánh giá mức độ 
 INSTRUCTION_EN = "Scan the QR code to tell us how satisfied you are"
 ADDRESS_VI = "Hoặc truy cập địa chỉ:"
 ADDRESS_EN = "Or open this address:"
+# Printed above the frame while PUBLIC_BASE_URL is this computer, so such a poster is never hung.
+TRIAL_MARK_VI = "BẢN IN THỬ: mã QR này chỉ dùng được trên máy tính đã tạo ra nó"
 
 # Average glyph advance in em, and line height, for breaking lines without a font engine.
 EM_REGULAR, EM_BOLD, EM_MONO = 0.55, 0.6, 0.6

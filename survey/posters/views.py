@@ -5,7 +5,7 @@ never leaves a stale stored poster behind. Options come as ?size=a4|a5 and ?en=1
 """
 from datetime import date
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -67,8 +67,17 @@ def _unit_points(unit_id: int):
 
 
 def _print_page(paper, english, heading, layouts, warnings):
+    trial = documents.trial_mark()
+    if trial:
+        warnings = [*warnings, _loopback_warning()]
     return render_template("posters/print.html", paper=paper, english=english, heading=heading,
-                           layouts=layouts, warnings=warnings)
+                           layouts=layouts, warnings=warnings, trial=trial)
+
+
+def _loopback_warning() -> str:
+    return _("The QR codes open %(url)s, an address of this computer only: a phone cannot reach it. "
+             "These posters are marked as trial prints. Set SURVEY_PUBLIC_BASE_URL to the public "
+             "address before printing posters to hang.", url=current_app.config["PUBLIC_BASE_URL"])
 
 
 @bp.route("/")
@@ -78,8 +87,9 @@ def list_posters():
     scope = query_unit_scope(current_user)
     groups = [(unit, points) for unit, points in query_units_with_points(date.today())
               if scope is None or unit.id in scope]
+    warning = _loopback_warning() if documents.base_url_is_loopback() else None
     return render_template("posters/list.html", groups=groups,
-                           paper=paper, english=english, papers=PAPERS)
+                           paper=paper, english=english, papers=PAPERS, warning=warning)
 
 
 @bp.route("/<int:service_point_id>.svg")

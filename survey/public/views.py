@@ -44,8 +44,14 @@ class Problem(Exception):
 @bp.errorhandler(Problem)
 def show_problem(problem):
     status, message = PROBLEMS[problem.code]
-    return render_template("public/problem.html", message=message, point=problem.point,
-                           lang=str(get_locale()), code=problem.code), status
+    point = problem.point
+    questionnaire = queries.questionnaire_for(point) if point is not None else None
+    # A problem page is a place to go on from: its language links lead to the desk's first page.
+    return render_template("public/problem.html", message=message, point=point,
+                           lang=str(get_locale()), code=problem.code,
+                           languages=questionnaire.languages if questionnaire else None,
+                           language_base=url_for("public.start", code=point.code) if point else None
+                           ), status
 
 
 def _point_and_questionnaire(code, response=None):

@@ -13,8 +13,22 @@ WIDTH = 760
 FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
               "/usr/share/fonts/dejavu/DejaVuSans.ttf")
 INK, MUTED, ACCENT, TARGET, BAND = "#1b1b1b", "#555555", "#1d4f91", "#b3261e", "#c9d8ee"
-# Answer scales from negative to positive: colour-blind-safe diverging colours, dark text on all.
-SCALE_COLOURS = ("#d7604d", "#f4a582", "#e0e0e0", "#92c5de", "#4393c3", "#2166ac", "#053061")
+# Answer scales from negative to positive: colour-blind-safe diverging colours (ColorBrewer RdBu),
+# light enough for dark text. The top two answers are the satisfied ones (the indices' top-2
+# rule), so they are blue on every scale: the 3-point desk scale once showed "Hài lòng", its
+# middle answer, in a warning hue. Below them: reds, strongest first, then greys.
+NEGATIVE_COLOURS = {1: ("#d6604d",), 2: ("#d6604d", "#f4a582"), 3: ("#d6604d", "#f4a582", "#fddbc7")}
+POSITIVE_COLOURS = {1: ("#4393c3",), 2: ("#92c5de", "#4393c3")}
+NEUTRAL_COLOUR = "#e0e0e0"
+
+
+def scale_colours(count: int) -> tuple[str, ...]:
+    """Colours for an answer scale of `count` points ordered from most negative to most positive."""
+    positive = 1 if count <= 2 else 2
+    rest = max(count - positive, 0)
+    negative = min(rest, 2) if rest <= 3 else 3
+    colours = NEGATIVE_COLOURS.get(negative, ()) + (NEUTRAL_COLOUR,) * (rest - negative)
+    return colours + POSITIVE_COLOURS[positive][-count:]
 
 
 @dataclass
@@ -110,17 +124,18 @@ def distribution_chart(title, desc, items, pct) -> Chart:
     chart.text(10, 24, title, 16)
     if items:
         legend_x = 10
+        legend_colours = scale_colours(len(items[0][2]))
         for k, share in enumerate(items[0][2]):
-            chart.rect(legend_x, 40, 12, 12, SCALE_COLOURS[k % len(SCALE_COLOURS)])
+            chart.rect(legend_x, 40, 12, 12, legend_colours[k])
             chart.text(legend_x + 16, 51, share.label, 11)
             legend_x += 24 + 7 * len(share.label)
     for i, (_, label, shares) in enumerate(items):
         y = top + i * row_h
         chart.text(left - 8, y + 16, label[:34], 12, "end")
-        x0 = left
+        x0, colours = left, scale_colours(len(shares))
         for k, share in enumerate(shares):
             w = share.estimate * (right - left)
-            chart.rect(x0, y + 2, w, row_h - 6, SCALE_COLOURS[k % len(SCALE_COLOURS)])
+            chart.rect(x0, y + 2, w, row_h - 6, colours[k])
             if w > 34:
                 chart.text(x0 + w / 2, y + 17, pct(share.estimate), 11, "middle")
             x0 += w

@@ -11,10 +11,11 @@ from wtforms import SelectChoice
 
 from survey.auth.access import public, requires
 from survey.db import get_session
-from survey.estimates import Inclusion
+from survey.estimates import DesignProblem, Inclusion
 from survey.estimates.dashboard import answer_distribution, target_dashboard
 from survey.estimates.results import TARGET, demographic_items, headline_of, indicators, scale_points
 from survey.estimates.snapshots import results_for
+from survey.i18n import format_number
 from survey.i18n_lazy import _, ngettext
 from survey.questionnaires import localized
 from survey.results import charts, operations
@@ -62,7 +63,11 @@ def interval(low, high, show=pct) -> str:
 
 @bp.context_processor
 def _formatters():
-    return {"pct": pct, "interval": interval, "bounded": bounded}
+    return {"pct": pct, "interval": interval, "bounded": bounded, "one_decimal": _one_decimal}
+
+
+def _one_decimal(value) -> str:
+    return format_number(value, 1)
 
 
 def _headline_rule(wave) -> str | None:
@@ -178,13 +183,20 @@ def dashboard(wave_id):
                            problem=describe_problem(board.problem) if board.problem else None)
 
 
+def _board_or_problem(session, wave, level, lang):
+    board = target_dashboard(session, wave, level, _inclusion(), lang)
+    if board.problem:
+        raise board.problem
+    return board
+
+
 def _chart(wave, name):
     session, lang = get_session(), _lang()
     if name == "units":
         level = request.args.get("level", "commune")
         if level not in ("commune", "district"):
             abort(400)
-        board = target_dashboard(session, wave, level, _inclusion(), lang)
+        board = _board_or_problem(session, wave, level, lang)
         rows = [u.survey for u in board.units if u.survey.n]
         title = _("%(index)s by %(level)s, wave %(code)s", index=board.indicator_label,
                   level=str(BY_LABELS[level]).lower(), code=wave.code)
@@ -193,7 +205,7 @@ def _chart(wave, name):
                  target=pct(TARGET))
         return charts.units_chart(title, desc, rows, TARGET, pct)
     if name == "trend":
-        board = target_dashboard(session, wave, "commune", _inclusion(), lang)
+        board = _board_or_problem(session, wave, "commune", lang)
         title = _("%(index)s by month, wave %(code)s", index=board.indicator_label, code=wave.code)
         desc = _("Monthly estimate joined by a line; the shaded band is its 95%% confidence interval "
                  "and the dashed line the %(target)s target.", target=pct(TARGET))
@@ -211,7 +223,10 @@ def chart(wave_id, name, fmt):
     wave = _wave_for_reader(wave_id)
     if name not in CHARTS or fmt not in ("svg", "png"):
         abort(404)
-    drawn = _chart(wave, name)
+    try:
+        drawn = _chart(wave, name)
+    except DesignProblem as problem:  # the charts page says why; a file has nothing to show
+        return render_template("errors/error.html", status=409, message=describe_problem(problem)), 409
     filename = f"{wave.code}-{name}.{fmt}"
     headers = {"Content-Disposition": f'inline; filename="{filename}"'}
     if request.args.get("download") == "1":
@@ -225,11 +240,15 @@ def chart(wave_id, name, fmt):
 @requires(*READERS)
 def chart_page(wave_id):
     wave = _wave_for_reader(wave_id)
-    items = answer_distribution(get_session(), wave, _inclusion(), _lang())
-    board = target_dashboard(get_session(), wave, "commune", _inclusion(), _lang())
+    try:
+        items = answer_distribution(get_session(), wave, _inclusion(), _lang())
+        board = target_dashboard(get_session(), wave, "commune", _inclusion(), _lang())
+    except DesignProblem as problem:
+        return render_template("results/charts.html", wave=wave, problem=describe_problem(problem))
+    if board.problem:
+        return render_template("results/charts.html", wave=wave, problem=describe_problem(board.problem))
     return render_template("results/charts.html", wave=wave, items=items, board=board,
                            headline_rule=_headline_rule(wave),
-                           svg={name: charts.to_svg(_chart(wave, name)) for name in CHARTS},
                            query=request.query_string.decode())
 
 

@@ -24,6 +24,13 @@ def query_units_on(day: date, level: str | None = None) -> list[AdminUnit]:
     return sorted(units, key=lambda u: (order[u.level], u.code))
 
 
+def query_unit_names(session=None) -> dict[str, str]:
+    """Name of each unit code, preferring the unit in force last (codes were reused in 2025)."""
+    rows = (session or get_session()).exec(select(AdminUnit.code, AdminUnit.name, AdminUnit.valid_from)
+                                           .order_by(AdminUnit.valid_from)).all()
+    return {code: name for code, name, _ in rows}
+
+
 def query_unit(code: str, day: date) -> AdminUnit | None:
     """The unit that `code` meant on `day` (codes were reused on 2025-07-01)."""
     return get_session().exec(select(AdminUnit).where(AdminUnit.code == code, _in_force(day))).first()

@@ -1,8 +1,18 @@
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, FloatField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from survey.forms import BaseForm
+from survey.forms.numbers import LocaleDecimalField
 from survey.i18n_lazy import _l
 
 MODE_LABELS = {"qr": _l("QR code only"), "paper": _l("Paper forms only"), "both": _l("QR and paper")}
@@ -37,13 +47,24 @@ class DesignForm(BaseForm):
     stratify_by = SelectField(_l("Strata"), choices=_choices(STRATIFY_LABELS))
     psu = SelectField(_l("Primary sampling unit (PSU)"), choices=_choices(PSU_LABELS))
     calibration = SelectField(_l("Calibration"), choices=_choices(CALIBRATION_LABELS))
-    trim_low = FloatField(_l("Lower weight bound (times the mean weight)"),
-                          validators=[Optional(), NumberRange(min=0)],
+    trim_low = LocaleDecimalField(_l("Lower weight bound (times the mean weight)"),
+                          validators=[Optional()],
                           description=_l("For example 0.3. Leave empty for no bound."))
-    trim_high = FloatField(_l("Upper weight bound (times the mean weight)"),
-                           validators=[Optional(), NumberRange(min=1)],
+    trim_high = LocaleDecimalField(_l("Upper weight bound (times the mean weight)"),
+                           validators=[Optional()],
                            description=_l("For example 3.5. Leave empty for no bound."))
     submit = SubmitField(_l("Save design"))
+
+
+class StratumSizeForm(BaseForm):
+    """The size of one stratum that has responses but no size in the frame."""
+    stratum = HiddenField(validators=[DataRequired(), Length(max=16)])
+    population = LocaleDecimalField(_l("Population size"), validators=[InputRequired()])
+    submit = SubmitField(_l("Save size"))
+
+    def validate_population(self, field):
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(_l("The population size must be above 0."))
 
 
 class UploadForm(BaseForm):

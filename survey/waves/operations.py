@@ -177,6 +177,17 @@ def census_frame(wave: Wave) -> int:
     return len(sizes)
 
 
+def set_stratum_size(wave: Wave, stratum: str, population: float) -> None:
+    """Add or change one stratum's population size, e.g. one the census does not cover."""
+    with transaction() as session:
+        row = session.get(WaveStratum, (wave.id, stratum))
+        if row is None:
+            session.add(WaveStratum(wave_id=wave.id, stratum=stratum, population=population))
+        else:
+            row.population = population
+        _touch(session, wave.id)
+
+
 def _replace_frame(wave, sizes, source):
     with transaction() as session:
         session.execute(delete(WaveStratum).where(WaveStratum.wave_id == wave.id))

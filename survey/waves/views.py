@@ -11,8 +11,17 @@ from survey.estimates.review import weights_review
 from survey.i18n_lazy import _, ngettext
 from survey.questionnaires import localized
 from survey.startup import registry
+from survey.units.queries import query_unit_names
 from survey.waves import operations, queries
-from survey.waves.forms import ActionForm, DesignForm, PublishForm, UploadForm, WaveForm
+from survey.waves.forms import (
+    MODE_LABELS,
+    ActionForm,
+    DesignForm,
+    PublishForm,
+    StratumSizeForm,
+    UploadForm,
+    WaveForm,
+)
 from survey.waves.messages import describe, describe_problem
 
 bp = Blueprint("waves", __name__, url_prefix="/waves")
@@ -85,8 +94,8 @@ def show_wave(wave_id):
             operations.save_design(wave, data)
             flash(_("Design saved."), "success")
             return redirect(url_for("waves.show_wave", wave_id=wave.id))
-    return render_template("waves/show.html", wave=wave, design=design, form=form,
-                           strata=queries.query_strata(wave), margins=margins,
+    return render_template("waves/show.html", wave=wave, design=design, form=form, mode_labels=MODE_LABELS,
+                           strata=queries.query_strata(wave), margins=margins, unit_names=query_unit_names(),
                            publish=PublishForm(obj=design), census=ActionForm(prefix="census"),
                            ), _status(True)
 
@@ -122,7 +131,26 @@ def census_frame(wave_id):
         count = operations.census_frame(wave)
         flash(ngettext("%(num)d stratum size taken from the 2019 census.",
                        "%(num)d stratum sizes taken from the 2019 census.", count), "success")
+        if _missing_strata(wave):  # e.g. the provincial centre's stratum: the census has no count
+            return redirect(url_for("waves.review_weights", wave_id=wave.id))
     return redirect(url_for("waves.show_wave", wave_id=wave.id))
+
+
+def _missing_strata(wave) -> list[str]:
+    problem = weights_review(get_session(), wave, Inclusion()).problem
+    return list(problem.details["strata"]) if problem and problem.code == "frame.missing_stratum" else []
+
+
+@bp.route("/<int:wave_id>/frame/stratum", methods=["POST"])
+@requires(*STATISTICS)
+def set_stratum_size(wave_id):
+    wave = _wave_or_404(wave_id)
+    form = StratumSizeForm()
+    if form.validate_on_submit() and form.stratum.data in _missing_strata(wave):
+        operations.set_stratum_size(wave, form.stratum.data, form.population.data)
+        flash(_("Population size of stratum %(code)s saved.", code=form.stratum.data), "success")
+        return redirect(url_for("waves.review_weights", wave_id=wave.id))
+    return _weights_page(wave, size_form=form), 400
 
 
 @bp.route("/<int:wave_id>/margins", methods=["GET", "POST"])
@@ -155,11 +183,18 @@ def upload_margins(wave_id):
 @bp.route("/<int:wave_id>/weights")
 @requires(*STATISTICS)
 def review_weights(wave_id):
-    wave = _wave_or_404(wave_id)
+    return _weights_page(_wave_or_404(wave_id))
+
+
+def _weights_page(wave, size_form=None):
     review = weights_review(get_session(), wave, Inclusion())
     problem = describe_problem(review.problem) if review.problem else None
+    missing = (review.problem.details["strata"]
+               if review.problem and review.problem.code == "frame.missing_stratum" else [])
     return render_template("waves/weights.html", wave=wave, design=queries.query_design(wave),
-                           review=review, problem=problem)
+                           review=review, problem=problem, missing=missing,
+                           size_form=size_form or StratumSizeForm(formdata=None),
+                           unit_names=query_unit_names() if missing else {})
 
 
 @bp.route("/<int:wave_id>/publish", methods=["POST"])

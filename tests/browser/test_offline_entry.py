@@ -69,7 +69,7 @@ def entry_server(browser_tools, browser_database_url, tmp_path_factory):
     with app.app_context():
         seed.ensure_units()
         seed.ensure_users(DEMO_PASSWORD)
-        ensure_entry_demo(DEMO_PASSWORD)
+        ensure_entry_demo()
     server = Server(app)
     server.start()
     yield server

@@ -50,7 +50,7 @@ def seeded(live_server, browser_database_url, tmp_path_factory):
                       "INSTANCE_PATH": str(tmp_path_factory.mktemp("features-instance"))}, strict=True)
     with app.app_context():
         demo_waves.ensure_wave()
-        ensure_entry_demo(DEMO_PASSWORD)
+        ensure_entry_demo()
         statistician = query_user_by_name("thongke")
         if not any(t.name == TOKEN_NAME for t in tokens.query_tokens(statistician.id)):
             tokens.create_token(statistician.id, TOKEN_NAME)

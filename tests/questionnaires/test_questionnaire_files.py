@@ -53,7 +53,7 @@ def texts(q):
 def test_every_shipped_questionnaire_loads(registry):
     assert sorted(q.key for q in registry) == [
         ("education-parents", 1), ("health-inpatient", 1), ("health-outpatient", 1),
-        ("sipas", 1), ("tthc-desk", 1),
+        ("sipas", 1), ("tthc-desk", 1), ("tthc-desk", 2),
     ]
 
 

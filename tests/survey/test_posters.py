@@ -215,6 +215,7 @@ def test_the_unit_print_page_has_one_poster_per_page(app, login, units):
 
 def test_an_inactive_point_can_be_printed_with_a_warning(app, login, units):
     active, inactive = _point(app), _point(app, code="OLD-03595", name="Điểm cũ", active=False)
+    app.config["PUBLIC_BASE_URL"] = "https://hailong.laichau.gov.vn"  # no trial-print warning
     client = login("admin")
     assert client.get(f"/posters/{inactive}.svg").status_code == 200
     page = BeautifulSoup(client.get(f"/posters/{inactive}/print").get_data(as_text=True), "html.parser")

@@ -124,7 +124,7 @@ def test_weights_review_shows_strata_deff_and_n_eff(app, login, units):
     rows = BeautifulSoup(page.get_data(as_text=True), "html.parser").find("table").tbody.find_all("tr")
     assert len(rows) == 4  # three communes and the total
     cells = [td.get_text(strip=True) for td in rows[0].find_all("td")]
-    assert cells[1] == "30" and cells[5] == "1.00"  # equal weights inside a stratum: Kish deff 1
+    assert cells[1] == "30" and cells[5] == "1,00"  # Kish deff 1 (equal weights), Vietnamese decimals
 
 
 def test_publish_and_public_flags(app, login, units):
