@@ -14,7 +14,18 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     database or a broken questionnaire. Under the `flask` command the app still loads, so that
     `db upgrade` and `questionnaires check` can run; the problem is then served as a 503 page.
     """
-    from survey import auth, compression, db, errors, i18n, input_checks, log_privacy, routing, startup, web_security
+    from survey import (
+        auth,
+        compression,
+        db,
+        errors,
+        i18n,
+        input_checks,
+        log_privacy,
+        routing,
+        startup,
+        web_security,
+    )
     from survey.config import load_config
     from survey.jobs import queue
 

@@ -21,7 +21,8 @@ def test_no_page_violates_the_policy_and_inline_styles_apply(browser, live_serve
     browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS})
     assert _violations(browser, f"{live_server}/q/MC-03595") == []
     # The citizen page's inline stylesheet is in force: its header is the dark green it sets.
-    header = browser.execute_script("return getComputedStyle(document.querySelector('header')).backgroundColor")
+    header = browser.execute_script(
+        "return getComputedStyle(document.querySelector('header')).backgroundColor")
     assert header == "rgb(0, 90, 48)"
     assert _violations(browser, f"{live_server}/login") == []
     sign_in(browser, live_server, "admin")

@@ -13,7 +13,6 @@ from sqlmodel import select
 
 from survey import create_app
 from survey.demo import waves as demo_waves
-from survey.demo.commands import DEMO_PASSWORD
 from survey.demo.entry import WAVE_CODE, ensure_entry_demo
 from tests.browser.helpers import (
     axe_violations,

@@ -241,8 +241,8 @@ def test_a_census_frame_gap_is_named_with_a_way_to_fill_it_and_no_page_fails(app
     assert "12" in page.select_one(".error-summary").get_text()
     assert page.find("label", attrs={"for": "population-12"})
     charts = client.get(f"/results/{wave_id}/charts")
-    assert charts.status_code == 200 and BeautifulSoup(charts.get_data(as_text=True), "html.parser").select_one(
-        ".error-summary a[href$='/waves/%d']" % wave_id)
+    charts_page = BeautifulSoup(charts.get_data(as_text=True), "html.parser")
+    assert charts.status_code == 200 and charts_page.select_one(f".error-summary a[href$='/waves/{wave_id}']")
     assert client.get(f"/results/{wave_id}/charts/units.svg").status_code == 409
 
     refused = post_form(client, f"/waves/{wave_id}/frame/stratum", {"stratum": "12", "population": "-3"},
