@@ -121,7 +121,7 @@ def test_bad_input_gets_clear_json_errors(app, make_user, wave):
     assert client.get("/api/v1/exports/99999", headers=headers).status_code == 404
 
 
-def test_an_export_job_through_the_api(app, make_user, wave):
+def test_an_export_job_through_the_api(app, make_user, wave, worker):
     client = app.test_client()
     headers = _auth(_token(app, make_user("statistician")))
     started = client.post(f"/api/v1/waves/{wave.id}/exports", json={"format": "parquet"}, headers=headers)
