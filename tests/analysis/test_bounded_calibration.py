@@ -7,7 +7,7 @@ district means of idx.
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import AGE, SEX, read_golden
+from tests.analysis.conftest import AGE, SEX, read_golden
 
 from analysis import AnalysisError, margin_report
 

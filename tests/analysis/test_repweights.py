@@ -5,7 +5,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import AGE, SEX, read_golden
+from tests.analysis.conftest import AGE, SEX, read_golden
 
 from analysis import AnalysisError, Design, bootstrap_weights, jackknife_weights
 
