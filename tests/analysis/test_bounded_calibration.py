@@ -7,9 +7,9 @@ district means of idx.
 import numpy as np
 import pandas as pd
 import pytest
-from tests.analysis.conftest import AGE, SEX, read_golden
 
 from analysis import AnalysisError, margin_report
+from tests.analysis.conftest import AGE, SEX, read_golden
 
 GOLDEN = read_golden("golden_bounds.csv")
 STRATA = {h: 10000 * h for h in range(1, 9)}

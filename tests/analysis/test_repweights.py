@@ -5,9 +5,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-from tests.analysis.conftest import AGE, SEX, read_golden
 
 from analysis import AnalysisError, Design, bootstrap_weights, jackknife_weights
+from tests.analysis.conftest import AGE, SEX, read_golden
 
 RTOL = 1e-8
 
