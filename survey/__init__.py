@@ -31,7 +31,10 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
 
     from survey.api.pages import bp as api_tokens_bp
     from survey.api.views import bp as api_bp
-    from survey.entry import bp as entry_bp
+    from survey.auth.views import bp as auth_bp
+    from survey.entry.api import bp as entry_api_bp
+    from survey.entry.keying import bp as entry_keying_bp
+    from survey.entry.views import bp as entry_bp
     from survey.exports.views import bp as exports_bp
     from survey.home.views import bp as home_bp
     from survey.posters.views import bp as posters_bp
@@ -42,8 +45,9 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     from survey.units.views import bp as units_bp
     from survey.waves.views import bp as waves_bp
 
-    for blueprint in (auth.bp, home_bp, units_bp, service_points_bp, preview_bp, posters_bp,
-                      public_bp, entry_bp, waves_bp, results_bp, exports_bp, api_bp, api_tokens_bp):
+    for blueprint in (auth_bp, home_bp, units_bp, service_points_bp, preview_bp, posters_bp,
+                      public_bp, entry_bp, entry_keying_bp, entry_api_bp, waves_bp, results_bp,
+                      exports_bp, api_bp, api_tokens_bp):
         app.register_blueprint(blueprint)
 
     from survey import cli

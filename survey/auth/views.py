@@ -1,13 +1,15 @@
+"""Staff sign-in and sign-out pages."""
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from survey.auth import bp
 from survey.auth.access import ALL_STAFF, public, requires
 from survey.auth.forms import LoginForm
 from survey.auth.operations import authenticate
 from survey.i18n_lazy import _
+
+bp = Blueprint("auth", __name__)
 
 LOGIN_ERRORS = {
     "login.invalid": lambda: _("The username or password is wrong."),

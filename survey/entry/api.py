@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import wraps
 from pathlib import Path
 
-from flask import current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
@@ -16,12 +16,13 @@ from wtforms.validators import ValidationError
 
 from survey.auth import csrf, login_manager
 from survey.auth.access import public
-from survey.entry import bp, operations
+from survey.entry import operations
 from survey.entry.messages import describe
 from survey.i18n_lazy import _
 from survey.questionnaires import localized
 from survey.startup import registry
 
+bp = Blueprint("entry_api", __name__, url_prefix="/entry")
 MAX_FORMS = 200
 STATIC = Path(__file__).resolve().parent.parent / "static" / "entry"
 
@@ -141,7 +142,7 @@ def manifest():
 def _manifest_json() -> str:
     return json.dumps({
         "name": _("Paper form entry · Lai Châu satisfaction"), "short_name": _("Form entry"),
-        "start_url": url_for("entry.my_batches"), "scope": url_for("entry.my_batches"),
+        "start_url": url_for("entry_keying.my_batches"), "scope": url_for("entry_keying.my_batches"),
         "display": "standalone", "background_color": "#ffffff", "theme_color": "#0b5394",
         "icons": [{"src": url_for("static", filename="entry/icon.svg"), "sizes": "any",
                    "type": "image/svg+xml"}],

@@ -1,16 +1,18 @@
 """Supervisor pages: batches and their progress, conflict resolution, clerk error rates, audit trail."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from survey.auth.access import MANAGERS, requires
-from survey.entry import bp, operations, queries
+from survey.entry import operations, queries
 from survey.entry.forms import TYPED, BatchForm, resolve_form_class
 from survey.entry.messages import describe
 from survey.entry.presenting import BATCH_PROBLEMS, BLANK, audit_rows, conflict_items
 from survey.i18n_lazy import _
 from survey.startup import registry
+
+bp = Blueprint("entry", __name__, url_prefix="/entry")
 
 
 @bp.route("/batches")
