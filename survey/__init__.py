@@ -8,13 +8,13 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
-    """Build the app: config → extensions → questionnaires → blueprints → CLI.
+    """Build the app: config → extensions → questionnaires → blueprints → problem texts → CLI.
 
     `strict` (default: not under the `flask` command) makes start-up fail on an un-migrated
     database or a broken questionnaire. Under the `flask` command the app still loads, so that
     `db upgrade` and `questionnaires check` can run; the problem is then served as a 503 page.
     """
-    from survey import auth, compression, db, errors, i18n, startup
+    from survey import auth, compression, db, errors, i18n, problems, startup
     from survey.config import load_config
 
     app = Flask(__name__, instance_path=(config or {}).get("INSTANCE_PATH"))
@@ -49,6 +49,7 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
                       public_bp, entry_bp, entry_keying_bp, entry_api_bp, waves_bp, results_bp,
                       exports_bp, api_bp, api_tokens_bp):
         app.register_blueprint(blueprint)
+    problems.check_catalogue(app, strict)  # after the blueprints: their features registered their codes
 
     from survey import cli
 

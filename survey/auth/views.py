@@ -4,17 +4,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from survey.auth import messages as _auth_texts  # noqa: F401  (registers the texts)
 from survey.auth.access import ALL_STAFF, public, requires
 from survey.auth.forms import LoginForm
 from survey.auth.operations import authenticate
 from survey.i18n_lazy import _
+from survey.problems import describe
 
 bp = Blueprint("auth", __name__)
-
-LOGIN_ERRORS = {
-    "login.invalid": lambda: _("The username or password is wrong."),
-    "login.throttled": lambda: _("Too many failed sign-in attempts. Please wait 15 minutes and try again."),
-}
 
 
 def _safe_next(target: str | None) -> str:
@@ -36,7 +33,7 @@ def login():
         if result.user is not None:
             login_user(result.user)
             return redirect(_safe_next(request.args.get("next")))
-        form.form_errors.append(LOGIN_ERRORS[result.error]())
+        form.form_errors.append(describe(result.error))
         status = 429 if result.error == "login.throttled" else 401
     elif request.method == "POST":
         status = 400

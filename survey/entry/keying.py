@@ -8,12 +8,13 @@ from flask_login import current_user
 
 from survey.auth.access import requires
 from survey.compression import static_url
+from survey.entry import messages as _entry_texts  # noqa: F401  (registers the texts)
 from survey.entry import operations, queries
 from survey.entry.forms import EntryHeadForm
 from survey.entry.logic import page_logic
-from survey.entry.messages import describe
 from survey.forms.builder import FIELD_PREFIX, form_class
 from survey.i18n_lazy import _, ngettext
+from survey.problems import describe
 from survey.startup import registry
 
 bp = Blueprint("entry_keying", __name__, url_prefix="/entry")

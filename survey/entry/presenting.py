@@ -5,12 +5,6 @@ from dataclasses import dataclass
 from survey.i18n_lazy import _, _l
 from survey.questionnaires import localized
 
-BATCH_PROBLEMS = {
-    "batch.unknown_wave": _l("Choose a survey wave."),
-    "batch.unit_out_of_scope": _l("Choose one of your units."),
-    "batch.point_not_in_unit": _l("The service point must be in the unit of the batch."),
-    "batch.not_a_clerk": _l("Choose clerks only."),
-}
 BLANK = "__blank__"
 ACTIONS = {"create": _l("created"), "update": _l("changed"), "verify": _l("verified"),
            "conflict": _l("conflict found"), "resolve": _l("resolved by supervisor")}

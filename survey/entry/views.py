@@ -5,11 +5,12 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from survey.auth.access import MANAGERS, requires
+from survey.entry import messages as _entry_texts  # noqa: F401  (registers the texts)
 from survey.entry import operations, queries
 from survey.entry.forms import TYPED, BatchForm, resolve_form_class
-from survey.entry.messages import describe
-from survey.entry.presenting import BATCH_PROBLEMS, BLANK, audit_rows, conflict_items
+from survey.entry.presenting import BLANK, audit_rows, conflict_items
 from survey.i18n_lazy import _
+from survey.problems import describe
 from survey.startup import registry
 
 bp = Blueprint("entry", __name__, url_prefix="/entry")
@@ -39,7 +40,7 @@ def _edit_batch(form, current):
                                     tuple(form.clerk_ids.data or ()))
         problems = operations.batch_problems(data, names, points, [c.id for c in clerks])
         for name, code in problems.items():
-            form[name].errors.append(BATCH_PROBLEMS[code])
+            form[name].errors.append(describe(code))
         if not problems:
             batch = operations.save_batch(data, current_user.id, current)
             flash(_("Batch %(id)s saved.", id=batch.id), "success")

@@ -1,6 +1,6 @@
-"""Labels of results codes in the user's language: target status, flags, D766 import problems."""
+"""Labels of results codes in the user's language (target status, flags) and D766 problem texts."""
 from survey.i18n_lazy import _l
-from survey.waves.messages import MESSAGES as WAVE_MESSAGES
+from survey.problems import register
 
 STATUS_LABELS = {
     "met": _l("Target met"),
@@ -23,19 +23,15 @@ BY_LABELS = {
     "service_kind": _l("Kind of service point"),
 }
 KIND_LABELS = {"overall": _l("Overall index"), "element": _l("Element index"), "item": _l("Item")}
-D766_MESSAGES = {
+register({
     "d766.bad_month": _l("Write the month as YYYY-MM, for example 2025-09."),
     "d766.unknown_unit": _l("No unit had this code in that month."),
     "d766.bad_number": _l("Counts are whole numbers of 0 or more."),
     "d766.negative_above_total": _l("Negative ratings cannot exceed the dossiers handled."),
     "d766.duplicate": _l("This unit and month are listed twice."),
-}
+    "results.failed": _l("The results could not be computed. They will be tried again."),
+})
 
 
 def flag_text(flags: str) -> str:
     return "; ".join(str(FLAG_LABELS.get(f, f)) for f in flags.split(";") if f)
-
-
-def describe(code: str, **values) -> str:
-    text = str(D766_MESSAGES.get(code) or WAVE_MESSAGES[code])
-    return text % values if values else text

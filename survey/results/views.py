@@ -16,13 +16,14 @@ from survey.estimates.dashboard import answer_distribution, target_dashboard
 from survey.estimates.results import TARGET, demographic_items
 from survey.estimates.snapshots import results_for
 from survey.i18n_lazy import _, ngettext
+from survey.problems import describe
 from survey.questionnaires import localized
 from survey.results import charts, operations
 from survey.results.forms import D766Form, D766ImportForm
-from survey.results.messages import BY_LABELS, STATUS_LABELS, describe, flag_text
+from survey.results.messages import BY_LABELS, STATUS_LABELS, flag_text
 from survey.units.queries import query_units_on
+from survey.waves import messages as _wave_texts  # noqa: F401  (registers the texts)
 from survey.waves import queries as wave_queries
-from survey.waves.messages import describe_problem
 
 bp = Blueprint("results", __name__)
 READERS = ("admin", "statistician", "viewer")
@@ -99,7 +100,7 @@ def show_results(wave_id):
         "results/show.html", wave=wave, table=table, by=by, choices=choices, indicator=indicator,
         rows=table.for_indicator(indicator_id), inclusion=inclusion.resolved(wave),
         status_labels=STATUS_LABELS, flag_text=flag_text, target=TARGET,
-        problem=describe_problem(table.problem) if table.problem else None, overview=overview,
+        problem=describe(table.problem) if table.problem else None, overview=overview,
         stale=_stale_notice(served))
 
 
@@ -136,7 +137,7 @@ def dashboard(wave_id):
     board = target_dashboard(get_session(), wave, level, _inclusion(), _lang())
     return render_template("results/dashboard.html", wave=wave, board=board, level=level,
                            status_labels=STATUS_LABELS, flag_text=flag_text, target=TARGET,
-                           problem=describe_problem(board.problem) if board.problem else None)
+                           problem=describe(board.problem) if board.problem else None)
 
 
 def _chart(wave, name):

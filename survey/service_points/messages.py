@@ -1,7 +1,8 @@
-"""What each problem code means, in the user's language."""
+"""Texts of the service-point and opening-hours problem codes."""
 from survey.i18n_lazy import _l
+from survey.problems import register
 
-MESSAGES = {
+register({
     "service_point.bad_code": _l("A code has 3 to 16 letters, digits or hyphens."),
     "service_point.duplicate_code": _l("This code is already used by another service point."),
     "service_point.name_required": _l("Enter the name of the service point."),
@@ -12,13 +13,4 @@ MESSAGES = {
     "hours.bad_day": _l("Days are written mon, tue, wed, thu, fri, sat, sun, or a range like mon-fri."),
     "hours.bad_time": _l("Write times as ranges, e.g. 07:30-11:30."),
     "hours.no_period": _l("After the days, give at least one time range (e.g. 07:30-11:30)."),
-    "csv.not_utf8": _l("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
-    "csv.unknown_header": _l("The first line must be the column names: %(columns)s."),
-    "csv.field_count": _l("This line has the wrong number of columns."),
-    "csv.malformed": _l("This line is not valid CSV."),
-    "csv.empty": _l("The file is empty."),
-}
-
-
-def describe(problem, **values) -> str:
-    return str(MESSAGES[problem.code]) % values if values else str(MESSAGES[problem.code])
+})

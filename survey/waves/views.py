@@ -9,11 +9,12 @@ from survey.db import get_session
 from survey.estimates.dataset import Inclusion
 from survey.estimates.review import weights_review
 from survey.i18n_lazy import _, ngettext
+from survey.problems import describe
 from survey.questionnaires import localized
 from survey.startup import registry
+from survey.waves import messages as _wave_texts  # noqa: F401  (registers the texts)
 from survey.waves import operations, queries
 from survey.waves.forms import ActionForm, DesignForm, PublishForm, UploadForm, WaveForm
-from survey.waves.messages import describe, describe_problem
 
 bp = Blueprint("waves", __name__, url_prefix="/waves")
 STATISTICS = ("admin", "statistician")
@@ -157,7 +158,7 @@ def upload_margins(wave_id):
 def review_weights(wave_id):
     wave = _wave_or_404(wave_id)
     review = weights_review(get_session(), wave, Inclusion())
-    problem = describe_problem(review.problem) if review.problem else None
+    problem = describe(review.problem) if review.problem else None
     return render_template("waves/weights.html", wave=wave, design=queries.query_design(wave),
                            review=review, problem=problem)
 
