@@ -8,7 +8,7 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
-    """Build the app: config → extensions → questionnaires → blueprints → CLI.
+    """Build the app: config → extensions → questionnaires → blueprints → problem texts → CLI.
 
     `strict` (default: not under the `flask` command) makes start-up fail on an un-migrated
     database or a broken questionnaire. Under the `flask` command the app still loads, so that
@@ -22,6 +22,7 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
         i18n,
         input_checks,
         log_privacy,
+        problems,
         routing,
         startup,
         web_security,
@@ -52,7 +53,10 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
 
     from survey.api.pages import bp as api_tokens_bp
     from survey.api.views import bp as api_bp
-    from survey.entry import bp as entry_bp
+    from survey.auth.views import bp as auth_bp
+    from survey.entry.api import bp as entry_api_bp
+    from survey.entry.keying import bp as entry_keying_bp
+    from survey.entry.views import bp as entry_bp
     from survey.exports.views import bp as exports_bp
     from survey.home.views import bp as home_bp
     from survey.jobs.views import bp as jobs_bp
@@ -64,9 +68,11 @@ def create_app(config: dict | None = None, strict: bool | None = None) -> Flask:
     from survey.units.views import bp as units_bp
     from survey.waves.views import bp as waves_bp
 
-    for blueprint in (auth.bp, home_bp, units_bp, service_points_bp, preview_bp, posters_bp,
-                      public_bp, entry_bp, waves_bp, results_bp, exports_bp, api_bp, api_tokens_bp, jobs_bp):
+    for blueprint in (auth_bp, home_bp, units_bp, service_points_bp, preview_bp, posters_bp,
+                      public_bp, entry_bp, entry_keying_bp, entry_api_bp, waves_bp, results_bp,
+                      exports_bp, api_bp, api_tokens_bp, jobs_bp):
         app.register_blueprint(blueprint)
+    problems.check_catalogue(app, strict)  # after the blueprints: their features registered their codes
 
     from survey import cli
 

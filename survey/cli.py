@@ -151,7 +151,7 @@ def units_load(files, census_year):
 
     report = load_paths(files, census_year) if files else load_bundled()
     for e in report.errors:
-        click.echo(f"{e.file}:{e.line}: {e.code}" + (f" ({e.detail})" if e.detail else ""), err=True)
+        click.echo(f"{e.field}:{e.line}: {e.code}" + (f" ({e.detail})" if e.detail else ""), err=True)
     if not report.ok:
         raise click.ClickException(f"{len(report.errors)} bad row(s); nothing was written.")
     counts = ", ".join(f"{n} {kind} rows" for kind, n in report.counts.items())

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from survey.i18n_lazy import _l
 from survey.input_checks import text_problem
+from survey.problems import Problem, register
 
-MESSAGES = {
+register({
     "csv.not_utf8": _l("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
     "csv.unknown_header": _l("The first line must be the column names: %(columns)s."),
     "csv.field_count": _l("This line has the wrong number of columns."),
@@ -19,14 +20,7 @@ MESSAGES = {
     "csv.empty": _l("The file is empty."),
     "csv.control_character": _l("A cell of this line contains a control character (such as NUL)."),
     "csv.too_long": _l("A cell of this line is longer than its column allows."),
-}
-
-
-@dataclass(frozen=True)
-class CsvProblem:
-    line: int
-    code: str
-    detail: str = ""
+})
 
 
 @dataclass(frozen=True)
@@ -36,7 +30,7 @@ class CsvTable:
 
 
 def read_table(data: bytes, kinds: dict[tuple[str, ...], str],
-               max_lengths: dict[str, int] | None = None) -> tuple[CsvTable | None, list[CsvProblem]]:
+               max_lengths: dict[str, int] | None = None) -> tuple[CsvTable | None, list[Problem]]:
     """Parse `data`, naming the table by its header among `kinds` (header → kind).
 
     `max_lengths` gives the longest value a column may hold (the database column's length).
@@ -45,35 +39,36 @@ def read_table(data: bytes, kinds: dict[tuple[str, ...], str],
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, [CsvProblem(1, "csv.not_utf8")]
+        return None, [Problem("csv.not_utf8", line=1)]
     reader = csv.reader(io.StringIO(text))
     try:
         header = tuple(h.strip() for h in next(reader))
     except StopIteration:
-        return None, [CsvProblem(1, "csv.empty")]
+        return None, [Problem("csv.empty", line=1)]
     except csv.Error as exc:
-        return None, [CsvProblem(1, "csv.malformed", str(exc))]
+        return None, [Problem("csv.malformed", line=1, detail=str(exc))]
     kind = kinds.get(header)
     if kind is None:
-        return None, [CsvProblem(1, "csv.unknown_header", ",".join(header))]
+        return None, [Problem("csv.unknown_header", line=1, detail=",".join(header))]
     rows, problems = [], []
     try:
         for record in reader:
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != len(header):
-                problems.append(CsvProblem(reader.line_num, "csv.field_count",
-                                           f"{len(record)} fields, expected {len(header)}"))
+                problems.append(Problem("csv.field_count", line=reader.line_num,
+                                        detail=f"{len(record)} fields, expected {len(header)}"))
                 continue
             row = {k: unicodedata.normalize("NFC", v.strip()) for k, v in zip(header, record, strict=True)}
             problem = _cell_problem(row, max_lengths)
             if problem:
-                problems.append(CsvProblem(reader.line_num, *problem))
+                code, column = problem
+                problems.append(Problem(code, line=reader.line_num, detail=column))
                 continue
             row["_line"] = reader.line_num
             rows.append(row)
     except csv.Error as exc:
-        problems.append(CsvProblem(reader.line_num, "csv.malformed", str(exc)))
+        problems.append(Problem("csv.malformed", line=reader.line_num, detail=str(exc)))
     return CsvTable(kind, tuple(rows)), problems
 
 

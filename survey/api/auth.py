@@ -1,28 +1,17 @@
 """Who is calling the API: a bearer token, or a signed-in staff member (with CSRF on POST).
 
-Errors are JSON with a stable code: 401 without valid credentials, 403 for a role not allowed.
+Errors are JSON in the one shape of survey.problems.json_error: 401 without valid credentials,
+403 for a role not allowed.
 """
 from functools import wraps
 
-from flask import g, jsonify, request
+from flask import g, request
 from flask_login import current_user
 
 from survey.api.tokens import authenticate
 from survey.auth import csrf
-
-MESSAGES = {
-    "auth.required": "Send an API token: Authorization: Bearer <token>.",
-    "token.unknown": "This API token is not known.",
-    "token.revoked": "This API token has been revoked.",
-    "token.expired": "This API token has expired.",
-    "token.user_inactive": "The account of this API token is disabled.",
-    "auth.forbidden": "Your role may not use this endpoint.",
-}
-
-
-def error(status: int, code: str, message: str | None = None, **details):
-    body = {"error": {"code": code, "message": message or MESSAGES.get(code, code), **details}}
-    return jsonify(body), status
+from survey.auth import messages as _auth_texts  # noqa: F401  (registers the texts)
+from survey.problems import json_error
 
 
 def api_requires(*roles):
@@ -35,18 +24,18 @@ def api_requires(*roles):
             if header:
                 scheme, _, secret = header.partition(" ")
                 if scheme.lower() != "bearer" or not secret.strip():
-                    return error(401, "auth.required")
+                    return json_error(401, "auth.required")
                 user, problem = authenticate(secret.strip())
                 if user is None:
-                    return error(401, problem)
+                    return json_error(401, problem)
             elif current_user.is_authenticated:
                 user = current_user
                 if request.method not in ("GET", "HEAD", "OPTIONS"):
                     csrf.protect()  # a browser session can be ridden by another site; a token cannot
             else:
-                return error(401, "auth.required")
+                return json_error(401, "auth.required")
             if user.role not in roles:
-                return error(403, "auth.forbidden")
+                return json_error(403, "auth.forbidden")
             g.api_user = user
             return view(*args, **kwargs)
 

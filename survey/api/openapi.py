@@ -11,6 +11,14 @@ INCLUSION = [
 ]
 ERROR = {"$ref": "#/components/responses/Error"}
 FAILS = {"400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR}
+PROBLEM = {"type": "object", "required": ["code", "field", "line", "message"], "properties": {
+    "code": {"type": "string"}, "field": {"type": "string", "description": "a parameter or field, or ''"},
+    "line": {"type": ["integer", "null"]}, "message": {"type": "string"}}}
+ERROR_SHAPE = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["code", "message", "problems"], "properties": {
+        "code": {"type": "string", "examples": ["auth.required", "request.bad_format", "http.404"]},
+        "message": {"type": "string"},
+        "problems": {"type": "array", "items": PROBLEM}}}}}
 
 
 def _ok(description, schema=None, media="application/json"):
@@ -73,9 +81,11 @@ def document() -> dict:
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "responses": {"Error": _ok("An error with a stable code", {
-                "type": "object", "properties": {"error": {"type": "object", "properties": {
-                    "code": {"type": "string"}, "message": {"type": "string"}}}}})},
+            "responses": {"Error": _ok(
+                "An error: a stable code, its message in the caller's language (Accept-Language or "
+                "?lang=vi|en), and the single problems behind it. Some errors add details, e.g. "
+                "`allowed` values. The paper-entry API (/entry/api) answers errors in the same shape.",
+                ERROR_SHAPE)},
             "schemas": {
                 "Wave": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"},

@@ -3,15 +3,18 @@ from flask import Blueprint, abort, g, jsonify, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from survey.api.auth import api_requires, error
+from survey.api import messages as _api_texts  # noqa: F401  (registers the texts)
+from survey.api.auth import api_requires
 from survey.api.openapi import document
 from survey.auth import csrf
 from survey.auth.access import public
 from survey.db import get_session
+from survey.errors import http_code
 from survey.exports import operations, queries, tables
 from survey.exports.rows import wave_variables
 from survey.exports.views import EXPORTERS, csv_response, file_response, inclusion_from
 from survey.models.exports import EXPORT_FORMATS
+from survey.problems import Problem, json_error, json_object
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # token calls carry no cookie; session calls are checked in api_requires
@@ -20,16 +23,16 @@ READERS = EXPORTERS
 
 @bp.errorhandler(CSRFError)
 def csrf_failed(_exc):
-    return error(400, "request.csrf", "The CSRF token is missing or invalid.")
+    return json_error(400, "request.csrf")
 
 
 @bp.errorhandler(HTTPException)
 def http_failed(exc):
-    return error(exc.code or 500, f"http.{exc.code}", exc.description)
+    return json_error(exc.code or 500, http_code(exc.code))
 
 
 def _wave(wave_id):
-    return queries.query_wave(wave_id) or abort(404, "No wave has this id.")
+    return queries.query_wave(wave_id) or abort(404)
 
 
 def _wave_json(wave):
@@ -52,7 +55,7 @@ def _job_json(job):
 def _flag(name):
     raw = request.args.get(name)
     if raw not in (None, "", "0", "1", "true", "false"):
-        abort(400, f"{name} must be true or false.")
+        abort(json_error(400, "request.bad_flag", [Problem("request.bad_flag", name)]))
     return raw
 
 
@@ -74,7 +77,7 @@ def get_results(wave_id):
     wave = _wave(wave_id)
     by = request.args.get("by") or None
     if by not in tables.RESULT_BREAKDOWNS:
-        return error(400, "request.bad_breakdown", "Unknown breakdown.",
+        return json_error(400, "request.bad_breakdown",
                      allowed=[b for b in tables.RESULT_BREAKDOWNS if b])
     _flag("include_flagged"), _flag("include_unverified")
     frame = tables.results_frame(get_session(), wave, by, inclusion_from(request.args))
@@ -87,7 +90,7 @@ def get_results(wave_id):
 def get_codebook(wave_id):
     variables = wave_variables(_wave(wave_id))
     if variables is None:
-        return error(409, "wave.questionnaire_missing", "The wave's questionnaire version is not loaded.")
+        return json_error(409, "wave.questionnaire_missing")
     return jsonify({"variables": tables.codebook_frame(variables).to_dict(orient="records")})
 
 
@@ -103,13 +106,13 @@ def get_responses_csv(wave_id):
 @api_requires(*READERS)
 def create_export(wave_id):
     wave = _wave(wave_id)
-    body = request.get_json(silent=True) or {}
+    body = json_object()
     fmt = body.get("format", request.form.get("format"))
     if fmt not in EXPORT_FORMATS:
-        return error(400, "request.bad_format", "Unknown format.", allowed=list(EXPORT_FORMATS))
+        return json_error(400, "request.bad_format", allowed=list(EXPORT_FORMATS))
     flagged, unverified = body.get("include_flagged", False), body.get("include_unverified")
     if not isinstance(flagged, bool) or not isinstance(unverified, bool | None):
-        return error(400, "request.bad_option", "include_flagged and include_unverified are booleans.")
+        return json_error(400, "request.bad_option")
     job = operations.create_job(wave, fmt, g.api_user.id, flagged, unverified)
     return jsonify(_job_json(job)), 202
 
@@ -117,15 +120,15 @@ def create_export(wave_id):
 @bp.route("/v1/exports/<int:job_id>")
 @api_requires(*READERS)
 def get_export(job_id):
-    job = queries.query_job(job_id, g.api_user) or abort(404, "No export has this id.")
+    job = queries.query_job(job_id, g.api_user) or abort(404)
     return jsonify(_job_json(job))
 
 
 @bp.route("/v1/exports/<int:job_id>/file")
 @api_requires(*READERS)
 def get_export_file(job_id):
-    job = queries.query_job(job_id, g.api_user) or abort(404, "No export has this id.")
+    job = queries.query_job(job_id, g.api_user) or abort(404)
     path = queries.job_file(job)
     if path is None:
-        return error(409, "export.not_ready", "The file is not ready.", job_status=queries.job_state(job))
+        return json_error(409, "export.not_ready", job_status=queries.job_state(job))
     return file_response(path, job.file_name)

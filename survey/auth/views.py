@@ -1,21 +1,18 @@
+"""Staff sign-in and sign-out pages."""
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from survey.auth import bp
+from survey.auth import messages as _auth_texts  # noqa: F401  (registers the texts)
 from survey.auth.access import ALL_STAFF, public, requires
 from survey.auth.forms import LoginForm
 from survey.auth.operations import authenticate, revoke_sessions
 from survey.auth.throttle import DEVICE_COOKIE, DEVICE_COOKIE_DAYS, device_cookie
-from survey.i18n_lazy import _, ngettext
+from survey.i18n_lazy import _
+from survey.problems import describe
 
-LOGIN_ERRORS = {
-    "login.invalid": lambda wait: _("The username or password is wrong."),
-    "login.throttled": lambda wait: ngettext(
-        "Too many failed sign-in attempts. Please wait %(num)d second and try again.",
-        "Too many failed sign-in attempts. Please wait %(num)d seconds and try again.", wait),
-}
+bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
@@ -46,7 +43,7 @@ def login():
                                 max_age=DEVICE_COOKIE_DAYS * 86400, samesite="Lax",
                                 secure=current_app.config["SESSION_COOKIE_SECURE"])
             return response
-        form.form_errors.append(LOGIN_ERRORS[result.error](result.wait_seconds))
+        form.form_errors.append(describe(result.error, num=result.wait_seconds))
         if result.error == "login.throttled":
             return (render_template("auth/login.html", form=form), 429,
                     {"Retry-After": str(result.wait_seconds)})

@@ -2,21 +2,23 @@
 import json
 import uuid as uuid_lib
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
 from survey.auth.access import requires
 from survey.compression import static_url
-from survey.entry import bp, operations, queries
+from survey.entry import messages as _entry_texts  # noqa: F401  (registers the texts)
+from survey.entry import operations, queries
 from survey.entry.forms import EntryHeadForm
 from survey.entry.logic import page_logic
-from survey.entry.messages import describe
 from survey.entry.presenting import progress_line
 from survey.forms.builder import FIELD_PREFIX, form_class
 from survey.i18n_lazy import _, ngettext
+from survey.problems import describe
 from survey.startup import registry
 
+bp = Blueprint("entry_keying", __name__, url_prefix="/entry")
 CLERK = ("clerk",)
 OFFLINE_ASSETS = ("style.css", "entry/entry.css", "entry/entry.js")
 
@@ -55,7 +57,7 @@ def _clerk_batch(batch_id):
 @requires(*CLERK)
 def my_batches():
     rows = queries.query_batches(current_user)
-    pages = [url_for("entry.key_form", batch_id=batch.id) for batch, _, _ in rows]
+    pages = [url_for("entry_keying.key_form", batch_id=batch.id) for batch, _, _ in rows]
     return render_template("entry/my_batches.html", rows=rows, texts=js_texts(),
                            offline_urls=[*pages, *(static_url(a) for a in OFFLINE_ASSETS)])
 
@@ -79,7 +81,7 @@ def key_form(batch_id):
             flash(_("Paper form %(number)s saved (receipt %(receipt)s).",
                     number=outcome.receipt["paper_form_number"],
                     receipt=outcome.receipt["receipt"]), "success")
-            return redirect(url_for("entry.key_form", batch_id=batch.id))
+            return redirect(url_for("entry_keying.key_form", batch_id=batch.id))
         for key, code in outcome.errors.items():
             field = answers._fields.get(FIELD_PREFIX + key) or head._fields.get(key)
             if field is None:  # the batch or the device identifier: not a field to fix
@@ -93,7 +95,7 @@ def key_form(batch_id):
         "entry/key.html", batch=batch, questionnaire=questionnaire, head=head, form=answers,
         progress=queries.progress(batch, queries.query_forms(batch.id)), progress_line=progress_line,
         lang=lang, texts=js_texts(), logic=json.dumps(page_logic(questionnaire)).replace("<", "\\u003c"),
-        offline_urls=[url_for("entry.key_form", batch_id=batch.id),
+        offline_urls=[url_for("entry_keying.key_form", batch_id=batch.id),
                       *(static_url(a) for a in OFFLINE_ASSETS)]), status
 
 

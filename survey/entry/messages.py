@@ -1,8 +1,8 @@
-"""Refusals of a keyed form in the clerk's language, one message per code."""
-from survey.forms.messages import ANSWER_MESSAGES
+"""Texts of the paper-entry problem codes: refused keyed forms, sync requests and batches."""
 from survey.i18n_lazy import _l
+from survey.problems import register
 
-ENTRY_MESSAGES = {
+register({
     "entry.bad_uuid": _l("This form has no valid device identifier. Key it again."),
     "entry.not_your_batch": _l("You are not assigned to this batch."),
     "entry.unknown_version": _l("This form was keyed on a questionnaire version this batch does "
@@ -19,8 +19,15 @@ ENTRY_MESSAGES = {
                            "by another clerk."),
     "entry.already_keyed": _l("This paper form has already been keyed once. Choose “Second entry "
                               "(verification)” to key it again."),
-}
-
-
-def describe(code: str) -> str:
-    return str(ENTRY_MESSAGES.get(code) or ANSWER_MESSAGES[code])
+    "entry.malformed": _l("This form could not be read. Key it again."),
+    "entry.unreadable_text": _l("This form holds characters that cannot be stored. Key it again."),
+    "entry.bad_keyed_at": _l("The time this form was keyed could not be read. Key it again."),
+    "sync.malformed": _l("The request is not a list of up to %(num)d forms."),
+    "sync.stale_token": _l("The page is out of date. It will fetch a new token and send again."),
+    "batch.unknown_wave": _l("Choose a survey wave."),
+    "batch.unit_out_of_scope": _l("Choose one of your units."),
+    "batch.point_not_in_unit": _l("The service point must be in the unit of the batch."),
+    "batch.not_a_clerk": _l("Choose clerks only."),
+    "batch.two_clerks": _l("Choose at least two clerks: each paper form is keyed by two different "
+                           "clerks, and the second entry checks the first."),
+})

@@ -4,17 +4,9 @@ from dataclasses import dataclass
 
 from flask_babel import format_number
 
-from survey.i18n_lazy import _, _l
+from survey.i18n_lazy import _
 from survey.questionnaires import localized
 
-BATCH_PROBLEMS = {
-    "batch.unknown_wave": _l("Choose a survey wave."),
-    "batch.unit_out_of_scope": _l("Choose one of your units."),
-    "batch.point_not_in_unit": _l("The service point must be in the unit of the batch."),
-    "batch.not_a_clerk": _l("Choose clerks only."),
-    "batch.two_clerks": _l("Choose at least two clerks: each paper form is keyed by two different "
-                           "clerks, and the second entry checks the first."),
-}
 BLANK = "__blank__"
 
 

@@ -1,18 +1,21 @@
 """Supervisor pages: batches and their progress, conflict resolution, clerk error rates, audit trail."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from survey.auth.access import MANAGERS, requires
-from survey.entry import bp, operations, queries
+from survey.entry import messages as _entry_texts  # noqa: F401  (registers the texts)
+from survey.entry import operations, queries
 from survey.entry.forms import TYPED, BatchForm, resolve_form_class
-from survey.entry.messages import describe
-from survey.entry.presenting import BATCH_PROBLEMS, BLANK, conflict_items, progress_line
+from survey.entry.presenting import BLANK, conflict_items, progress_line
 from survey.entry.trail import audit_rows
 from survey.i18n_lazy import _
+from survey.problems import describe
 from survey.routing import id_arg
 from survey.startup import registry
+
+bp = Blueprint("entry", __name__, url_prefix="/entry")
 
 
 @bp.route("/batches")
@@ -39,7 +42,7 @@ def _edit_batch(form, current):
                                     tuple(form.clerk_ids.data or ()))
         problems = operations.batch_problems(data, names, points, [c.id for c in clerks])
         for name, code in problems.items():
-            form[name].errors.append(BATCH_PROBLEMS[code])
+            form[name].errors.append(describe(code))
         if not problems:
             batch = operations.save_batch(data, current_user.id, current)
             flash(_("Batch %(id)s saved.", id=batch.id), "success")

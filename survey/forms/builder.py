@@ -6,8 +6,9 @@ the fields as messages, so a web form and a synced paper form are judged by the 
 from functools import lru_cache
 
 from survey.forms import BaseForm
+from survey.forms import messages as _answer_texts  # noqa: F401  (registers the texts)
 from survey.forms.fields import FIELD_BUILDERS
-from survey.forms.messages import ANSWER_MESSAGES
+from survey.problems import describe
 from survey.questionnaires import CheckedAnswers, check_answers, localized
 
 FIELD_PREFIX = "q_"
@@ -36,7 +37,7 @@ class QuestionnaireForm(BaseForm):
         for item_id, code in checked.errors.items():
             field = self._fields.get(FIELD_PREFIX + item_id)
             if field is not None:
-                field.errors = [*field.errors, ANSWER_MESSAGES[code]]
+                field.errors = [*field.errors, describe(code)]
         return checked
 
 

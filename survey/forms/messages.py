@@ -1,7 +1,8 @@
-"""Answer problems in the respondent's language, one message per answer error code."""
+"""Texts of the answer problem codes (survey.questionnaires.errors.ANSWER_CODES), for every channel."""
 from survey.i18n_lazy import _l
+from survey.problems import register
 
-ANSWER_MESSAGES = {
+register({
     "answer.unknown_item": _l("This question is not part of the form."),
     "answer.required": _l("Please answer this question."),
     "answer.not_a_choice": _l("Choose one of the answers shown."),
@@ -12,4 +13,4 @@ ANSWER_MESSAGES = {
     "answer.not_text": _l("Enter one answer."),
     "answer.too_long": _l("The answer is too long."),
     "answer.not_a_date": _l("Enter a date as day, month and year."),
-}
+})

@@ -7,7 +7,8 @@ from flask_babel import get_locale
 
 from survey.auth.access import public
 from survey.forms.builder import FIELD_PREFIX, form_class
-from survey.i18n_lazy import _l
+from survey.problems import describe
+from survey.public import messages as _public_texts  # noqa: F401  (registers the texts)
 from survey.public import queries
 from survey.public.faces import FACES
 from survey.public.first_page import first_page
@@ -18,56 +19,45 @@ bp = Blueprint("public", __name__)
 RESPONSE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 HONEYPOT = "website"
 
-PROBLEMS = {
-    "survey.unknown_point": (404, _l("We could not find this service point. "
-                                     "Please check the code on the poster.")),
-    "survey.inactive": (410, _l("This service point is not collecting ratings at the moment. "
-                                "Thank you for your interest.")),
-    "survey.no_questionnaire": (404, _l("This service point has no survey yet.")),
-    "survey.bad_link": (404, _l("This link is not valid. Please scan the QR code again.")),
-    "survey.rate_limited": (429, _l("Many ratings were sent from this device in a short time. "
-                                    "Please try again later.")),
-    "survey.version_changed": (409, _l("This form has changed since you opened it. Please start again.")),
-    "survey.already_recorded": (409, _l("Your answers were already recorded. Thank you!")),
-    "survey.not_started": (409, _l("Please answer the form from the beginning.")),
-    "survey.dossier_rated": (409, _l("This dossier has already been rated. "
-                                     "Each dossier can be rated once. Thank you!")),
-}
+STATUS = {"survey.unknown_point": 404, "survey.inactive": 410, "survey.no_questionnaire": 404,
+          "survey.bad_link": 404, "survey.rate_limited": 429, "survey.version_changed": 409,
+          "survey.already_recorded": 409, "survey.not_started": 409, "survey.dossier_rated": 409}
 
 
-class Problem(Exception):
+class Stop(Exception):
+    """Stop here and show the citizen the page of problem `code` (at `point` when known)."""
+
     def __init__(self, code, point=None):
         super().__init__(code)
         self.code, self.point = code, point
 
 
-@bp.errorhandler(Problem)
-def show_problem(problem):
-    status, message = PROBLEMS[problem.code]
-    point = problem.point
+@bp.errorhandler(Stop)
+def show_problem(stop):
+    point = stop.point
     questionnaire = queries.questionnaire_for(point) if point is not None else None
     # A problem page is a place to go on from: its language links lead to the desk's first page.
-    return render_template("public/problem.html", message=message, point=point,
-                           lang=str(get_locale()), code=problem.code,
+    return render_template("public/problem.html", message=describe(stop.code), point=point,
+                           lang=str(get_locale()), code=stop.code,
                            languages=questionnaire.languages if questionnaire else None,
                            language_base=url_for("public.start", code=point.code) if point else None
-                           ), status
+                           ), STATUS[stop.code]
 
 
 def _point_and_questionnaire(code, response=None):
     point = queries.query_service_point(code)
     if point is None:
-        raise Problem("survey.unknown_point")
+        raise Stop("survey.unknown_point")
     if not point.active:
-        raise Problem("survey.inactive", point)
+        raise Stop("survey.inactive", point)
     if response is not None:
         questionnaire = registry().get(response.questionnaire_id, response.questionnaire_version)
         if questionnaire is None or response.service_point_id != point.id:
-            raise Problem("survey.version_changed", point)
+            raise Stop("survey.version_changed", point)
         return point, questionnaire
     questionnaire = queries.questionnaire_for(point)
     if questionnaire is None:
-        raise Problem("survey.no_questionnaire", point)
+        raise Stop("survey.no_questionnaire", point)
     return point, questionnaire
 
 
@@ -141,7 +131,7 @@ def start(code):
 @public
 def answer_page(code, response_uuid, page):
     if not RESPONSE_ID.match(response_uuid):
-        raise Problem("survey.bad_link")
+        raise Stop("survey.bad_link")
     # A first page sent from a form this browser has not saved yet is new: no need to look it
     # up (a replay from elsewhere still meets the unique response id when it is stored).
     fresh = (request.method == "POST" and page == 0
@@ -157,13 +147,13 @@ def answer_page(code, response_uuid, page):
             return redirect(url_for("public.answer_page", code=point.code,
                                     response_uuid=response_uuid, page=expected))
     if page >= pages:
-        raise Problem("survey.bad_link", point)
+        raise Stop("survey.bad_link", point)
     section, lang = questionnaire.sections[page], _language(questionnaire)
     form = form_class(questionnaire, lang, (section.id,))()
     if request.method == "GET":
         return _render(point, questionnaire, lang, response, response_uuid, page, form)
     if request.form.get("v") != str(questionnaire.version):
-        raise Problem("survey.version_changed", point)
+        raise Stop("survey.version_changed", point)
     skip = "skip" in request.form
     if not form.validate_on_submit():
         return _render(point, questionnaire, lang, response, response_uuid, page, form, 400)
@@ -176,7 +166,7 @@ def answer_page(code, response_uuid, page):
                           language=lang, skip=skip,
                           honeypot=bool(request.form.get(HONEYPOT, "").strip()))
     except Refusal as refusal:
-        raise Problem(refusal.code, point) from None
+        raise Stop(refusal.code, point) from None
     finished = saved.current_page >= pages
     _remember(point, response_uuid, counted=saved.status == "submitted")
     if finished:

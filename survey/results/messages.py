@@ -1,6 +1,6 @@
-"""Labels of results codes in the user's language: target status, flags, D766 import problems."""
+"""Labels of results codes in the user's language (target status, flags) and D766 problem texts."""
 from survey.i18n_lazy import _, _l
-from survey.waves.messages import MESSAGES as WAVE_MESSAGES
+from survey.problems import register
 
 STATUS_LABELS = {
     "met": _l("Target met"),
@@ -50,13 +50,14 @@ RULE_TEXTS = {
     ("own_mean_top2", "items"): _l("the share of respondents whose own mean answer over the %(count)d "
                                    "items is %(threshold)d or more"),
 }
-D766_MESSAGES = {
+register({
     "d766.bad_month": _l("Write the month as YYYY-MM between 2000 and 2100, for example 2025-09."),
     "d766.unknown_unit": _l("No unit had this code in that month."),
     "d766.bad_number": _l("Counts are whole numbers from 0 to 10,000,000."),
     "d766.negative_above_total": _l("Negative ratings cannot exceed the dossiers handled."),
     "d766.duplicate": _l("This unit and month are listed twice."),
-}
+    "results.failed": _l("The results could not be computed. They will be tried again."),
+})
 
 
 def describe_index(indicator, indicators, points: dict) -> str:
@@ -89,8 +90,3 @@ def describe_rule(spec: dict, points: dict) -> str:
 
 def flag_text(flags: str) -> str:
     return "; ".join(str(FLAG_LABELS.get(f, f)) for f in flags.split(";") if f)
-
-
-def describe(code: str, **values) -> str:
-    text = str(D766_MESSAGES.get(code) or WAVE_MESSAGES[code])
-    return text % values if values else text

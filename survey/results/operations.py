@@ -4,10 +4,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from survey.csv_upload import CsvProblem, read_table
+from survey.csv_upload import read_table
 from survey.db import get_session, transaction
 from survey.models import AdminUnit, D766Count
 from survey.models.base import utcnow
+from survey.problems import Problem
 
 D766_HEADER = ("unit_code", "month", "dossiers", "negative")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
@@ -42,7 +43,7 @@ def save_counts(entries: dict[tuple[int, date], tuple[int, int]]) -> None:
             session.add(row)
 
 
-def import_csv(data: bytes) -> tuple[int, list[CsvProblem]]:
+def import_csv(data: bytes) -> tuple[int, list[Problem]]:
     table, problems = read_table(data, {D766_HEADER: "d766"})
     if table is None:
         return 0, problems
@@ -50,23 +51,24 @@ def import_csv(data: bytes) -> tuple[int, list[CsvProblem]]:
     for row in table.rows:
         line, month = row["_line"], parse_month(row["month"])
         if month is None:
-            problems.append(CsvProblem(line, "d766.bad_month", row["month"]))
+            problems.append(Problem("d766.bad_month", line=line, detail=row["month"]))
             continue
         unit = unit_on(row["unit_code"], month)
         if unit is None:
-            problems.append(CsvProblem(line, "d766.unknown_unit", row["unit_code"]))
+            problems.append(Problem("d766.unknown_unit", line=line, detail=row["unit_code"]))
             continue
         dossiers, negative = whole_count(row["dossiers"]), whole_count(row["negative"])
         if dossiers is None or negative is None:
-            problems.append(CsvProblem(line, "d766.bad_number"))
+            problems.append(Problem("d766.bad_number", line=line))
         elif negative > dossiers:
-            problems.append(CsvProblem(line, "d766.negative_above_total"))
+            problems.append(Problem("d766.negative_above_total", line=line))
         elif (unit.id, month) in entries:
-            problems.append(CsvProblem(line, "d766.duplicate", f"{row['unit_code']} {row['month']}"))
+            problems.append(Problem("d766.duplicate", line=line,
+                                    detail=f"{row['unit_code']} {row['month']}"))
         else:
             entries[(unit.id, month)] = (dossiers, negative)
     if not entries and not problems:
-        problems.append(CsvProblem(1, "csv.empty"))
+        problems.append(Problem("csv.empty", line=1))
     if problems:
         return 0, problems
     save_counts(entries)

@@ -17,6 +17,7 @@ from survey.estimates.results import TARGET, demographic_items, headline_of, ind
 from survey.estimates.snapshots import results_for
 from survey.i18n import format_number
 from survey.i18n_lazy import _, ngettext
+from survey.problems import describe
 from survey.questionnaires import localized
 from survey.results import charts, operations
 from survey.results.forms import D766Form, D766ImportForm
@@ -25,13 +26,12 @@ from survey.results.messages import (
     NO_VARIANCE_FLAGS,
     PSI_NOTES,
     STATUS_LABELS,
-    describe,
     describe_index,
     flag_text,
 )
 from survey.units.queries import query_units_on
+from survey.waves import messages as _wave_texts  # noqa: F401  (registers the texts)
 from survey.waves import queries as wave_queries
-from survey.waves.messages import describe_problem
 
 bp = Blueprint("results", __name__)
 READERS = ("admin", "statistician", "viewer")
@@ -142,7 +142,7 @@ def show_results(wave_id):
         single_psu=any("single_psu" in r.flags.split(";") for r in rows),
         fh_notes=[PSI_NOTES[k] for k in PSI_NOTES if k in psi_sources],
         status_labels=STATUS_LABELS, flag_text=flag_text, target=TARGET,
-        problem=describe_problem(table.problem) if table.problem else None, overview=overview,
+        problem=describe(table.problem) if table.problem else None, overview=overview,
         stale=_stale_notice(served))
 
 
@@ -180,7 +180,7 @@ def dashboard(wave_id):
     return render_template("results/dashboard.html", wave=wave, board=board, level=level,
                            headline_rule=_headline_rule(wave),
                            status_labels=STATUS_LABELS, flag_text=flag_text, target=TARGET,
-                           problem=describe_problem(board.problem) if board.problem else None)
+                           problem=describe(board.problem) if board.problem else None)
 
 
 def _board_or_problem(session, wave, level, lang):
@@ -226,7 +226,7 @@ def chart(wave_id, name, fmt):
     try:
         drawn = _chart(wave, name)
     except DesignProblem as problem:  # the charts page says why; a file has nothing to show
-        return render_template("errors/error.html", status=409, message=describe_problem(problem)), 409
+        return render_template("errors/error.html", status=409, message=describe(problem)), 409
     filename = f"{wave.code}-{name}.{fmt}"
     headers = {"Content-Disposition": f'inline; filename="{filename}"'}
     if request.args.get("download") == "1":
@@ -244,9 +244,9 @@ def chart_page(wave_id):
         items = answer_distribution(get_session(), wave, _inclusion(), _lang())
         board = target_dashboard(get_session(), wave, "commune", _inclusion(), _lang())
     except DesignProblem as problem:
-        return render_template("results/charts.html", wave=wave, problem=describe_problem(problem))
+        return render_template("results/charts.html", wave=wave, problem=describe(problem))
     if board.problem:
-        return render_template("results/charts.html", wave=wave, problem=describe_problem(board.problem))
+        return render_template("results/charts.html", wave=wave, problem=describe(board.problem))
     return render_template("results/charts.html", wave=wave, items=items, board=board,
                            headline_rule=_headline_rule(wave),
                            query=request.query_string.decode())

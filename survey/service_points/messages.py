@@ -1,8 +1,8 @@
-"""What each problem code means, in the user's language."""
-from survey.csv_upload import MESSAGES as CSV_MESSAGES
+"""Texts of the service-point and opening-hours problem codes."""
 from survey.i18n_lazy import _l
+from survey.problems import register
 
-MESSAGES = {
+register({
     "service_point.bad_code": _l("A code has 3 to 16 letters, digits or hyphens."),
     "service_point.duplicate_code": _l("This code is already used by another service point."),
     "service_point.name_required": _l("Enter the name of the service point."),
@@ -13,9 +13,4 @@ MESSAGES = {
     "hours.bad_day": _l("Days are written mon, tue, wed, thu, fri, sat, sun, or a range like mon-fri."),
     "hours.bad_time": _l("Write times as ranges, e.g. 07:30-11:30."),
     "hours.no_period": _l("After the days, give at least one time range (e.g. 07:30-11:30)."),
-    **CSV_MESSAGES,
-}
-
-
-def describe(problem, **values) -> str:
-    return str(MESSAGES[problem.code]) % values if values else str(MESSAGES[problem.code])
+})

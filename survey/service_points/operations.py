@@ -11,6 +11,7 @@ from survey.db import get_session, transaction
 from survey.input_checks import column_lengths
 from survey.models import ServicePoint
 from survey.models.base import utcnow
+from survey.problems import Problem
 from survey.service_kinds import SERVICE_KINDS
 from survey.service_points.codes import generate_code, is_valid_code, normalise_code
 from survey.service_points.hours import HoursError, parse_hours
@@ -34,14 +35,6 @@ class ServicePointData:
 
 
 @dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str
-    detail: str = ""
-    line: int | None = None
-
-
-@dataclass(frozen=True)
 class Lookups:
     """How `check` finds other service points and units: one query each by default; the CSV
     import passes everything read in one statement each (a query per row timed out at 60,000)."""
@@ -55,25 +48,25 @@ def check(data: ServicePointData, current: ServicePoint | None = None,
     """Everything that must hold before a service point is saved."""
     problems = []
     if data.code and not is_valid_code(data.code):
-        problems.append(Problem("code", "service_point.bad_code", data.code))
+        problems.append(Problem("service_point.bad_code", "code", detail=data.code))
     elif data.code:
         other = lookups.point_by_code(data.code)
         if other is not None and (current is None or other.id != current.id):
-            problems.append(Problem("code", "service_point.duplicate_code", data.code))
+            problems.append(Problem("service_point.duplicate_code", "code", detail=data.code))
     if not data.name.strip():
-        problems.append(Problem("name", "service_point.name_required"))
+        problems.append(Problem("service_point.name_required", "name"))
     if data.kind not in SERVICE_KINDS:
-        problems.append(Problem("kind", "service_point.bad_kind", data.kind))
+        problems.append(Problem("service_point.bad_kind", "kind", detail=data.kind))
     unit = lookups.unit_by_id(data.unit_id) if data.unit_id else None
     if unit is None or not unit.in_force_on(date.today()):
-        problems.append(Problem("unit_id", "service_point.unknown_unit"))
+        problems.append(Problem("service_point.unknown_unit", "unit_id"))
     if data.questionnaire_id and registry().get(data.questionnaire_id) is None:
-        problems.append(Problem("questionnaire_id", "service_point.unknown_questionnaire",
-                                data.questionnaire_id))
+        problems.append(Problem("service_point.unknown_questionnaire", "questionnaire_id",
+                                detail=data.questionnaire_id))
     try:
         parse_hours(data.opening_hours)
     except HoursError as exc:
-        problems.append(Problem("opening_hours", exc.code, exc.detail))
+        problems.append(Problem(exc.code, "opening_hours", detail=exc.detail))
     return problems
 
 
@@ -130,7 +123,7 @@ def import_csv(data: bytes) -> tuple[int, list[Problem]]:
     """
     table, read_problems = read_table(data, {CSV_HEADER: "service_points"},
                                       column_lengths(ServicePoint, "code", "name", "opening_hours"))
-    problems = [Problem("file", p.code, p.detail, p.line) for p in read_problems]
+    problems = list(read_problems)
     session, today = get_session(), date.today()
     columns = ServicePoint.__table__.c
     points = ({p.code: p for p in session.connection().execute(select(columns.id, columns.code))}
@@ -148,10 +141,10 @@ def import_csv(data: bytes) -> tuple[int, list[Problem]]:
         current = points.get(code) if code else None
         found = check(item, current, lookups)
         if active is None:
-            found.append(Problem("active", "service_point.bad_active", row["active"]))
+            found.append(Problem("service_point.bad_active", "active", detail=row["active"]))
         if code and code in seen:
-            found.append(Problem("code", "service_point.duplicate_code",
-                                 f"{code} (also on line {seen[code]})"))
+            found.append(Problem("service_point.duplicate_code", "code",
+                                 detail=f"{code} (also on line {seen[code]})"))
         seen.setdefault(code, line)
         problems.extend(replace(p, line=line) for p in found)
         planned.append((item, current))

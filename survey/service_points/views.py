@@ -6,11 +6,12 @@ from wtforms import SelectChoice
 
 from survey.auth.access import ADMIN, ALL_STAFF, requires
 from survey.i18n_lazy import _, ngettext
+from survey.problems import describe
 from survey.questionnaires import localized
+from survey.service_points import messages as _service_point_texts  # noqa: F401  (registers the texts)
 from survey.service_points import operations, queries
 from survey.service_points.codes import normalise_code
 from survey.service_points.forms import KIND_LABELS, DeleteForm, ImportForm, ServicePointForm
-from survey.service_points.messages import describe
 from survey.startup import registry
 from survey.units.queries import query_units_on
 

@@ -5,12 +5,13 @@ writes nothing unless every row of every file is valid. Which reader applies is 
 header, so a file of the same shape as the bundled ones can be loaded as it is.
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from survey.csv_upload import read_table
 from survey.input_checks import column_lengths
 from survey.models.units import UNIT_LEVELS, UNIT_TYPES, AdminUnit
+from survey.problems import Problem
 
 UNITS_HEADER = ("code", "name", "level", "type", "parent_code", "valid_from", "valid_to")
 MERGER_HEADER = ("old_code", "old_name", "old_type", "old_district_code", "old_name_in_resolution",
@@ -30,24 +31,16 @@ CODE = re.compile(r"^\d{2,5}$")
 
 
 @dataclass(frozen=True)
-class RowError:
-    file: str
-    line: int
-    code: str
-    detail: str = ""
-
-
-@dataclass(frozen=True)
 class CsvFile:
     name: str
     kind: str
     rows: tuple[dict, ...]   # each row with its "_line"
 
 
-def read_csv(name: str, data: bytes) -> tuple[CsvFile | None, list[RowError]]:
-    """Parse and identify one file by its header."""
+def read_csv(name: str, data: bytes) -> tuple[CsvFile | None, list[Problem]]:
+    """Parse and identify one file by its header; each problem's `field` is the file's name."""
     table, problems = read_table(data, KINDS, column_lengths(AdminUnit, "code", "name"))
-    errors = [RowError(name, p.line, p.code, p.detail) for p in problems]
+    errors = [replace(p, field=name) for p in problems]
     return (CsvFile(name, table.kind, table.rows) if table else None), errors
 
 

@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from survey.db import get_session, transaction
 from survey.models import AdminUnit, UnitPopulation, UnitSuccession
+from survey.problems import Problem
 from survey.units.csvfiles import (
     CsvFile,
-    RowError,
     check_unit_row,
     parse_count,
     parse_date,
@@ -31,7 +31,7 @@ LEVEL_ORDER = {"province": 0, "district": 1, "commune": 2}
 
 @dataclass
 class LoadReport:
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     @property
@@ -90,7 +90,7 @@ def load_files(files: list[CsvFile], census_year: int = 2019) -> LoadReport:
     for f in ordered:
         for row in f.rows:
             for code, detail in checkers[f.kind](plan, row, census_year):
-                report.errors.append(RowError(f.name, row["_line"], code, detail))
+                report.errors.append(Problem(code, f.name, row["_line"], detail))
             report.counts[f.kind] += 1
     if report.ok:
         _write(plan, census_year)

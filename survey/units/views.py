@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template, request
 
 from survey.auth.access import ALL_STAFF, requires
 from survey.i18n_lazy import _
+from survey.units import messages as _unit_texts  # noqa: F401  (registers the texts)
 from survey.units import queries
 
 bp = Blueprint("units", __name__, url_prefix="/units")

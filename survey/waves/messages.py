@@ -1,8 +1,8 @@
-"""What each wave, frame, margin and design problem code means, in the user's language."""
-from survey.csv_upload import MESSAGES as CSV_MESSAGES
+"""Texts of the wave, frame, margin and design problem codes, and of applying a design."""
 from survey.i18n_lazy import _l
+from survey.problems import register
 
-MESSAGES = {
+register({
     "wave.unknown_questionnaire": _l("There is no questionnaire with this id."),
     "wave.period_order": _l("The last day must not be before the first day."),
     "wave.code_taken": _l("Another wave already has this code."),
@@ -19,7 +19,6 @@ MESSAGES = {
     "margin.unknown_item": _l("This is not a single-choice demographic item of the wave's questionnaire."),
     "margin.unknown_category": _l("This is not an answer code of the item."),
     "margin.duplicate": _l("This category is listed twice."),
-    **CSV_MESSAGES,
     # Problems applying the design to the responses.
     "frame.missing_stratum": _l("Some strata have responses but no population size: %(strata)s."),
     "psu.no_village_item": _l("The PSU is the village, but the responses have no village answer."),
@@ -28,20 +27,5 @@ MESSAGES = {
                                      "Merge them or remove them from the margins."),
     "calibration.unknown_category": _l("Respondents answered categories of %(item)s that the margins lack: "
                                        "%(categories)s."),
-}
-ANALYSIS_MESSAGE = _l("The estimates could not be computed with this design (%(code)s).")
-
-
-def describe(code: str, **values) -> str:
-    if code.startswith("analysis."):
-        return str(ANALYSIS_MESSAGE) % {"code": code.removeprefix("analysis.")}
-    text = str(MESSAGES[code])
-    if not values:
-        return text
-    shown = {k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in values.items()}
-    return text % shown
-
-
-def describe_problem(problem) -> str:
-    """A DesignProblem from the estimates adapter, as a sentence."""
-    return describe(problem.code, **problem.details)
+    "analysis.*": _l("The estimates could not be computed with this design (%(code)s)."),
+})

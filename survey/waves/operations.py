@@ -10,11 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
-from survey.csv_upload import CsvProblem, read_table
+from survey.csv_upload import read_table
 from survey.db import get_session, transaction
 from survey.estimates.snapshots import refresh_wave
 from survey.models import Wave, WaveDesign, WaveMargin, WaveStratum
 from survey.models.base import utcnow
+from survey.problems import Problem
 from survey.startup import registry
 from survey.units.queries import query_population, query_units_on
 
@@ -44,23 +45,19 @@ class DesignData:
     trim_high: float | None
 
 
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str
 
 
 def check_wave(data: WaveData, current: Wave | None) -> list[Problem]:
     problems = []
     if registry().get(data.questionnaire_id) is None:
-        problems.append(Problem("questionnaire_id", "wave.unknown_questionnaire"))
+        problems.append(Problem("wave.unknown_questionnaire", "questionnaire_id"))
     if data.period_start > data.period_end:
-        problems.append(Problem("period_end", "wave.period_order"))
+        problems.append(Problem("wave.period_order", "period_end"))
     from survey.waves.queries import query_wave_by_code
 
     other = query_wave_by_code(data.code)
     if other is not None and (current is None or other.id != current.id):
-        problems.append(Problem("code", "wave.code_taken"))
+        problems.append(Problem("wave.code_taken", "code"))
     return problems
 
 
@@ -83,17 +80,17 @@ def check_design(wave: Wave, data: DesignData, margin_items: set[str]) -> list[P
     problems = []
     questionnaire = registry().get(wave.questionnaire_id, wave.questionnaire_version)
     if data.psu == "village" and (questionnaire is None or "village" not in questionnaire.items):
-        problems.append(Problem("psu", "design.no_village_item"))
+        problems.append(Problem("design.no_village_item", "psu"))
     if data.calibration == "poststratify" and len(margin_items) > 1:
-        problems.append(Problem("calibration", "design.poststratify_one"))
+        problems.append(Problem("design.poststratify_one", "calibration"))
     if data.calibration != "none" and not margin_items:
-        problems.append(Problem("calibration", "design.no_margins"))
+        problems.append(Problem("design.no_margins", "calibration"))
     if data.trim_low is not None and data.trim_high is not None and data.trim_low >= data.trim_high:
-        problems.append(Problem("trim_high", "design.trim_order"))
+        problems.append(Problem("design.trim_order", "trim_high"))
     if data.trim_low is not None and not 0 < data.trim_low <= 1:
-        problems.append(Problem("trim_low", "design.trim_low"))
+        problems.append(Problem("design.trim_low", "trim_low"))
     if data.trim_high is not None and data.trim_high < 1:
-        problems.append(Problem("trim_high", "design.trim_high"))
+        problems.append(Problem("design.trim_high", "trim_high"))
     return problems
 
 
@@ -138,10 +135,10 @@ def stratum_codes(stratify_by: str) -> set[str]:
     return {u.code for u in units} | {"12"}
 
 
-def import_frame(wave: Wave, data: bytes, filename: str) -> tuple[int, list[CsvProblem]]:
+def import_frame(wave: Wave, data: bytes, filename: str) -> tuple[int, list[Problem]]:
     design = get_session().get(WaveDesign, wave.id)
     if design is None or design.stratify_by == "none":
-        return 0, [CsvProblem(0, "frame.no_strata")]
+        return 0, [Problem("frame.no_strata", line=0)]
     table, problems = read_table(data, {FRAME_HEADER: "frame"})
     if table is None:
         return 0, problems
@@ -150,14 +147,14 @@ def import_frame(wave: Wave, data: bytes, filename: str) -> tuple[int, list[CsvP
         code, line = row["stratum"], row["_line"]
         size = _number(row["population"])
         if code not in known:
-            problems.append(CsvProblem(line, "frame.unknown_stratum", code))
+            problems.append(Problem("frame.unknown_stratum", line=line, detail=code))
         elif code in sizes:
-            problems.append(CsvProblem(line, "frame.duplicate", code))
+            problems.append(Problem("frame.duplicate", line=line, detail=code))
         if size is None:
-            problems.append(CsvProblem(line, "frame.bad_number", row["population"]))
+            problems.append(Problem("frame.bad_number", line=line, detail=row["population"]))
         sizes[code] = size
     if not sizes and not problems:
-        problems.append(CsvProblem(1, "csv.empty"))
+        problems.append(Problem("csv.empty", line=1))
     if problems:
         return 0, problems
     _replace_frame(wave, sizes, filename[:120])
@@ -204,7 +201,7 @@ def calibration_items(wave: Wave) -> dict:
             if i.type == "single_choice" and not i.scale_points and i.choices}
 
 
-def import_margins(wave: Wave, data: bytes) -> tuple[int, list[CsvProblem]]:
+def import_margins(wave: Wave, data: bytes) -> tuple[int, list[Problem]]:
     table, problems = read_table(data, {MARGIN_HEADER: "margins"})
     if table is None:
         return 0, problems
@@ -213,16 +210,17 @@ def import_margins(wave: Wave, data: bytes) -> tuple[int, list[CsvProblem]]:
         item, category, line = row["item_id"], row["category"], row["_line"]
         total = _number(row["total"])
         if item not in items:
-            problems.append(CsvProblem(line, "margin.unknown_item", item))
+            problems.append(Problem("margin.unknown_item", line=line, detail=item))
         elif category not in items[item].choice_codes:
-            problems.append(CsvProblem(line, "margin.unknown_category", f"{item}={category}"))
+            problems.append(Problem("margin.unknown_category", line=line,
+                                    detail=f"{item}={category}"))
         elif (item, category) in totals:
-            problems.append(CsvProblem(line, "margin.duplicate", f"{item}={category}"))
+            problems.append(Problem("margin.duplicate", line=line, detail=f"{item}={category}"))
         if total is None:
-            problems.append(CsvProblem(line, "frame.bad_number", row["total"]))
+            problems.append(Problem("frame.bad_number", line=line, detail=row["total"]))
         totals[(item, category)] = total
     if not totals and not problems:
-        problems.append(CsvProblem(1, "csv.empty"))
+        problems.append(Problem("csv.empty", line=1))
     if problems:
         return 0, problems
     _replace_margins(wave, totals, {item for item, _ in totals})

@@ -9,9 +9,11 @@ from survey.db import get_session
 from survey.estimates.dataset import Inclusion
 from survey.estimates.review import weights_review
 from survey.i18n_lazy import _, ngettext
+from survey.problems import describe
 from survey.questionnaires import localized
 from survey.startup import registry
 from survey.units.queries import query_unit_names
+from survey.waves import messages as _wave_texts  # noqa: F401  (registers the texts)
 from survey.waves import operations, queries
 from survey.waves.forms import (
     MODE_LABELS,
@@ -22,7 +24,6 @@ from survey.waves.forms import (
     UploadForm,
     WaveForm,
 )
-from survey.waves.messages import describe, describe_problem
 
 bp = Blueprint("waves", __name__, url_prefix="/waves")
 STATISTICS = ("admin", "statistician")
@@ -188,7 +189,7 @@ def review_weights(wave_id):
 
 def _weights_page(wave, size_form=None):
     review = weights_review(get_session(), wave, Inclusion())
-    problem = describe_problem(review.problem) if review.problem else None
+    problem = describe(review.problem) if review.problem else None
     missing = (review.problem.details["strata"]
                if review.problem and review.problem.code == "frame.missing_stratum" else [])
     return render_template("waves/weights.html", wave=wave, design=queries.query_design(wave),

@@ -118,7 +118,20 @@ def test_bad_input_gets_clear_json_errors(app, make_user, wave):
     option = client.post(f"/api/v1/waves/{wave.id}/exports", json={"format": "sav", "include_flagged": "x"},
                          headers=headers)
     assert option.status_code == 400
+    flag_error = flag.get_json()["error"]
+    assert flag_error["code"] == "request.bad_flag"
+    assert flag_error["problems"][0]["field"] == "include_flagged"
     assert client.get("/api/v1/exports/99999", headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", '"sav"', "3", "[" * 50_000 + "]" * 50_000],
+                         ids=["list", "string", "number", "deep"])
+def test_a_post_whose_body_is_not_a_json_object_is_a_400_in_the_one_shape(app, make_user, wave, body):
+    headers = {**_auth(_token(app, make_user("statistician"))), "Content-Type": "application/json"}
+    response = app.test_client().post(f"/api/v1/waves/{wave.id}/exports", data=body, headers=headers)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "request.not_an_object" and error["message"] and error["problems"] == []
 
 
 def test_an_export_job_through_the_api(app, make_user, wave, worker):

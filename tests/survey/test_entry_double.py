@@ -134,10 +134,16 @@ def test_a_replayed_uuid_gets_the_same_receipt_and_other_content_is_refused(app,
     assert counts(app) == before
 
 
+def _signed_in_session(client, username="clerk"):
+    page = client.get("/login")
+    if page.status_code == 200:
+        token = csrf_token(page.get_data(as_text=True))
+        client.post("/login", data={"csrf_token": token, "username": username, "password": PASSWORD})
+    return client.get("/entry/api/session", headers={"Accept": "application/json"}).json
+
+
 def _sync(client, forms, username="clerk"):
-    token = csrf_token(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"csrf_token": token, "username": username, "password": PASSWORD})
-    session = client.get("/entry/api/session", headers={"Accept": "application/json"}).json
+    session = _signed_in_session(client, username)
     return client.post("/entry/api/sync", json={"forms": forms},
                        headers={"X-CSRFToken": session["csrf_token"]})
 
@@ -170,11 +176,72 @@ def test_sync_answers_each_form_and_writes_nothing_of_a_rejected_one(app, client
     assert counts(app)[:3] == (1, len(ANSWERS), 1)
 
 
+BAD_FORMS = [  # what a device may send, the part named, and the reason given
+    ({"keyed_at": "2026-03-01T09:15:00"}, "keyed_at", "entry.bad_keyed_at"),  # no time zone
+    ({"keyed_at": "0001-01-01T00:00:00+05:00"}, "keyed_at", "entry.bad_keyed_at"),
+    ({"keyed_at": "9999-12-31T23:59:59-05:00"}, "keyed_at", "entry.bad_keyed_at"),
+    ({"keyed_at": "2026-13-45T25:00:00Z"}, "keyed_at", "entry.bad_keyed_at"),
+    ({"keyed_at": 1767225600}, "keyed_at", "entry.bad_keyed_at"),
+    ({"answers": {**{k: [v] for k, v in ANSWERS.items()}, "procedure_name": ["Khai sinh \ud800"]}},
+     "procedure_name", "entry.unreadable_text"),
+    ({"answers": {**{k: [v] for k, v in ANSWERS.items()}, "procedure_name": ["Khai\x00sinh"]}},
+     "procedure_name", "entry.unreadable_text"),
+    ({"paper_form_number": "77\ud800"}, "paper_form_number", "entry.unreadable_text"),
+    ({"batch_id": 2**63}, "batch", "entry.not_your_batch"),
+    ({"batch_id": 2**31}, "batch", "entry.not_your_batch"),
+    ({"batch_id": -1}, "batch", "entry.not_your_batch"),
+    ({"questionnaire_version": 2**64}, "questionnaire", "entry.unknown_version"),
+    ({"batch_id": True}, "form", "entry.malformed"),
+]
+
+
+def test_each_bad_form_is_refused_alone_and_the_forms_around_it_go_through(app, client, setup):
+    batch, _ = setup
+    bad = [{**_payload(batch, f"22{i:02d}", ANSWERS), **change} for i, (change, _, _) in enumerate(BAD_FORMS)]
+    before, after = _payload(batch, "2001", ANSWERS), _payload(batch, "2003", ANSWERS)
+    response = _sync(client, [before, *bad, after])
+    assert response.status_code == 200
+    results = response.json["results"]
+    assert [r["uuid"] for r in results] == [f["uuid"] for f in (before, *bad, after)]
+    assert [r["status"] for r in results] == ["accepted", *["rejected"] * len(bad), "accepted"]
+    for result, (_, part, code) in zip(results[1:-1], BAD_FORMS, strict=True):
+        assert list(result["errors"]) == [part] and result["errors"][part]["code"] == code, result
+        assert result["errors"][part]["message"]
+    assert counts(app)[:3] == (2, 2 * len(ANSWERS), 2)
+    # The device sends its queue again: the stored forms get their receipts, nothing twice.
+    again = _sync(client, [before, after]).json["results"]
+    assert [r["receipt"] for r in again] == [results[0]["receipt"], results[-1]["receipt"]]
+    assert counts(app)[:3] == (2, 2 * len(ANSWERS), 2)
+
+
+def test_the_time_a_form_was_keyed_is_stored_in_utc(app, client, setup):
+    batch, _ = setup
+    keyed = _payload(batch, "2101", ANSWERS, keyed_at="2026-03-01T16:15:00+07:00")
+    assert _sync(client, [keyed]).json["results"][0]["status"] == "accepted"
+    with app.app_context():
+        from survey.db import get_session
+
+        entry = get_session().exec(select(PaperEntry).where(PaperEntry.uuid == keyed["uuid"])).one()
+        assert (entry.keyed_at.year, entry.keyed_at.hour, entry.keyed_at.minute) == (2026, 9, 15)
+
+
+@pytest.mark.parametrize("body", ['{"forms": ' + "[" * 50_000 + "]" * 50_000 + "}", "[]", '"forms"',
+                                  '{"forms": {"uuid": "x"}}'], ids=["deep", "list", "string", "not_a_list"])
+def test_a_sync_request_that_is_not_a_list_of_forms_is_a_400_in_the_one_shape(app, client, setup, body):
+    session = _signed_in_session(client)
+    response = client.post("/entry/api/sync", data=body, content_type="application/json",
+                           headers={"X-CSRFToken": session["csrf_token"]})
+    assert response.status_code == 400
+    error = response.json["error"]
+    assert error["code"] in ("request.not_an_object", "sync.malformed") and error["message"]
+    assert "%(" not in error["message"] and error["problems"] == []
+
+
 def test_sync_needs_the_csrf_token(app, client, setup):
     token = csrf_token(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"csrf_token": token, "username": "clerk", "password": PASSWORD})
     response = client.post("/entry/api/sync", json={"forms": []})
-    assert response.status_code == 400 and response.json["error"] == "csrf"
+    assert response.status_code == 400 and response.json["error"]["code"] == "sync.stale_token"
 
 
 def test_the_form_number_check_tells_first_or_second_without_values(app, client, setup):

@@ -113,14 +113,14 @@ def test_clerks_and_supervisors_see_only_their_batches(app, client, units, make_
 
 def test_sync_answers_json_for_expired_sessions_and_wrong_roles(app, client, make_user):
     anonymous = client.post("/entry/api/sync", json={"forms": []})
-    assert anonymous.status_code == 401 and anonymous.json["error"] == "session_expired"
+    assert anonymous.status_code == 401 and anonymous.json["error"]["code"] == "auth.session_expired"
     assert client.get("/entry/api/session", headers={"Accept": "application/json"}).status_code == 401
     # A browser (not the script) asking is sent to sign in, like every other page.
     assert client.get("/entry/api/session").status_code == 302
     make_user("viewer")
     _sign_in(client, "viewer")
     refused = client.post("/entry/api/sync", json={"forms": []})
-    assert refused.status_code == 403 and refused.json["error"] == "forbidden"
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "auth.forbidden"
 
 
 def test_the_manifest_and_service_worker_are_served_under_entry(client):
