@@ -1,17 +1,17 @@
 """Numbers in addresses: bounded to what the database holds, so an absurd one is a 404 or a 400.
 
-Ids are BIGINT-sized at most (PostgreSQL raises on a parameter of 2^63 or more; SQLite too),
-so every `<int:…>` in a route is an id between 0 and 2^63 - 1 and anything else matches no route.
+Ids are INTEGER columns (32-bit on PostgreSQL, which raises on a larger parameter; SQLite raises
+past 2^63), so every `<int:…>` in a route is an id from 0 to 2^31 - 1; anything else matches no route.
 Registering it under the name `int` covers every route, present and future, in one place.
 """
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` in a route: a whole number from 0 to 2^63 - 1 (a database id or a page index)."""
+    """`<int:…>` in a route: a whole number from 0 to 2^31 - 1 (a database id or a page index)."""
 
     def __init__(self, url_map, fixed_digits=0, min=0, max=MAX_ID, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
