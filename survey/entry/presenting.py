@@ -19,15 +19,7 @@ ENTITIES = {"batch": _l("batch"), "response": _l("paper form"), "paper_entry": _
 
 def show_value(item, value: str, lang: str) -> str:
     """A stored value as a person reads it: codes with their labels, blank as a dash."""
-    if not value:
-        return "—"
-    if item.type == "yes_no":
-        return str(_("Yes") if value == "yes" else _("No"))
-    if item.choices:
-        labels = {c.code: localized(c.text, lang) for c in item.choices}
-        return "; ".join(f"{code} · {labels.get(code, '?')}" for code in value.split()
-                         if item.type == "multiple_choice" or code == value) or value
-    return value
+    return item.qtype.show(item, value, lang) if value else "—"
 
 
 @dataclass(frozen=True)
