@@ -176,8 +176,8 @@ def test_keying_a_sipas_form_by_keyboard_and_the_skip_logic(make_browser, entry_
     seconds = time.perf_counter() - started
     keys = 3 + len(SIPAS_KEYS) + 1
     print(f"\nSIPAS form keyed by script: {keys} key presses, saved and synced in {seconds:.2f} s")
-    from survey.entry.queries import query_answers, query_paper_form
     from survey.models import Batch
+    from survey.responses import query_answers, query_paper_form
 
     with app.app_context():
         from survey.db import get_session

@@ -7,7 +7,7 @@ from sqlmodel import select
 from survey.db import get_session
 from survey.models import Answer, Response, ServicePoint, User
 from survey.questionnaires import check_answers
-from survey.responses.operations import record_response
+from survey.responses import record_response
 from survey.startup import registry
 
 

@@ -8,17 +8,16 @@ from sqlmodel import select
 
 from survey.models import Answer, AuditEvent, PaperEntry, Response
 from tests.survey.conftest import PASSWORD, csrf_token
-from tests.survey.test_entry_scope import key, make_batch, make_wave
 
 ANSWERS = {"access_channels": "4", "official_polite": "5", "gave_feedback": "no", "sex": "female"}
 
 
 @pytest.fixture
-def setup(app, units, make_user):
+def setup(app, units, make_user, create_paper_wave, create_batch):
     with app.app_context():
         clerks = make_user("clerk"), make_user("clerk", "clerk2")
         supervisor = make_user("supervisor")
-        batch = make_batch(make_wave(), clerk_ids=[c.id for c in clerks], by=supervisor.id)
+        batch = create_batch(create_paper_wave(), clerk_ids=[c.id for c in clerks], by=supervisor.id)
         from survey.db import transaction
         from survey.models import UserUnit
 
@@ -38,7 +37,8 @@ def counts(app):
 
 def form(app, number):
     with app.app_context():
-        from survey.entry.queries import query_answers, query_entries, query_paper_form
+        from survey.entry.queries import query_entries
+        from survey.responses import query_answers, query_paper_form
 
         response = query_paper_form(1, number) or query_paper_form_any(number)
         return response, query_entries(response.id), query_answers(response.id)
@@ -50,22 +50,23 @@ def query_paper_form_any(number):
     return get_session().exec(select(Response).where(Response.paper_form_number == number)).first()
 
 
-def test_matching_entries_by_two_clerks_are_verified(app, setup):
+def test_matching_entries_by_two_clerks_are_verified(app, setup, create_entry):
     batch, (one, two) = setup
     with app.app_context():
-        assert key(batch, one, "0001", ANSWERS).accepted
-        assert key(batch, two, "0001", ANSWERS, "second").accepted
+        assert create_entry(batch, one, "0001", ANSWERS).accepted
+        assert create_entry(batch, two, "0001", ANSWERS, "second").accepted
     response, entries, answers = form(app, "0001")
     assert response.verification == "verified" and response.channel == "paper"
     assert [e.entry_number for e in entries] == [1, 2]
     assert answers == ANSWERS
 
 
-def test_a_mismatch_is_a_conflict_that_a_supervisor_resolves_with_an_audit_record(app, client, setup):
+def test_a_mismatch_is_a_conflict_that_a_supervisor_resolves_with_an_audit_record(app, client, setup,
+                                                                                  create_entry):
     batch, (one, two) = setup
     with app.app_context():
-        key(batch, one, "0002", ANSWERS)
-        key(batch, two, "0002", {**ANSWERS, "official_polite": "2", "gave_feedback": "yes",
+        create_entry(batch, one, "0002", ANSWERS)
+        create_entry(batch, two, "0002", {**ANSWERS, "official_polite": "2", "gave_feedback": "yes",
                                    "feedback_handled": "3"}, "second")
     response, entries, answers = form(app, "0002")
     assert response.verification == "conflict"
@@ -102,33 +103,33 @@ def test_a_mismatch_is_a_conflict_that_a_supervisor_resolves_with_an_audit_recor
     assert "60.0 %" in scores and "20.0 %" in scores
 
 
-def test_the_same_clerk_cannot_key_both_entries(app, setup):
+def test_the_same_clerk_cannot_key_both_entries(app, setup, create_entry):
     batch, (one, _two) = setup
     with app.app_context():
-        key(batch, one, "0003", ANSWERS)
+        create_entry(batch, one, "0003", ANSWERS)
         before = counts(app)
-        again = key(batch, one, "0003", ANSWERS, "second")
+        again = create_entry(batch, one, "0003", ANSWERS, "second")
     assert again.errors == {"paper_form_number": "entry.same_clerk"}
     assert counts(app) == before
 
 
-def test_two_first_entries_from_two_devices_become_a_conflict(app, setup):
+def test_two_first_entries_from_two_devices_become_a_conflict(app, setup, create_entry):
     batch, (one, two) = setup
     with app.app_context():
-        key(batch, one, "0004", ANSWERS)
-        assert key(batch, two, "0004", ANSWERS, "first").accepted
+        create_entry(batch, one, "0004", ANSWERS)
+        assert create_entry(batch, two, "0004", ANSWERS, "first").accepted
     response, entries, answers = form(app, "0004")
     assert response.verification == "conflict" and len(entries) == 2 and answers == ANSWERS
 
 
-def test_a_replayed_uuid_gets_the_same_receipt_and_other_content_is_refused(app, setup):
+def test_a_replayed_uuid_gets_the_same_receipt_and_other_content_is_refused(app, setup, create_entry):
     batch, (one, _two) = setup
     same = str(uuid.uuid4())
     with app.app_context():
-        first = key(batch, one, "0005", ANSWERS, uuid=same)
+        first = create_entry(batch, one, "0005", ANSWERS, uuid=same)
         before = counts(app)
-        again = key(batch, one, "0005", ANSWERS, uuid=same)
-        other = key(batch, one, "0005", {**ANSWERS, "sex": "male"}, uuid=same)
+        again = create_entry(batch, one, "0005", ANSWERS, uuid=same)
+        other = create_entry(batch, one, "0005", {**ANSWERS, "sex": "male"}, uuid=same)
     assert again.receipt == first.receipt and again.replayed
     assert other.errors == {"uuid": "entry.uuid_reused"}
     assert counts(app) == before
@@ -177,10 +178,10 @@ def test_sync_needs_the_csrf_token(app, client, setup):
     assert response.status_code == 400 and response.json["error"] == "csrf"
 
 
-def test_the_form_number_check_tells_first_or_second_without_values(app, client, setup):
+def test_the_form_number_check_tells_first_or_second_without_values(app, client, setup, create_entry):
     batch, (one, _two) = setup
     with app.app_context():
-        key(batch, one, "0006", ANSWERS)
+        create_entry(batch, one, "0006", ANSWERS)
     token = csrf_token(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"csrf_token": token, "username": "clerk2", "password": PASSWORD})
     url = f"/entry/batches/{batch.id}/form-number?number="

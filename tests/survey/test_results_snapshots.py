@@ -13,17 +13,15 @@ from survey.estimates import Inclusion, cache, snapshots, wave_results
 from survey.estimates.weights import DesignProblem
 from survey.models import ResultsSnapshot, ServicePoint
 from survey.questionnaires import check_answers
-from survey.responses.operations import record_response
+from survey.responses import record_response
 from survey.startup import registry
-from tests.survey.test_results import make_results_wave
 
 WAIT_S = 120
 
 
 @pytest.fixture
-def wave(app, units):
-    with app.app_context():
-        return make_results_wave(responses=60)
+def wave(units, create_results_wave):
+    return create_results_wave(responses=60)
 
 
 @pytest.fixture
@@ -179,11 +177,10 @@ def test_failed_computation_shows_a_clear_message(app, login, large):
     assert "The results could not be computed" in english.get_data(as_text=True)
 
 
-def test_publishing_a_large_wave_starts_its_computation(app, units):
+def test_publishing_a_large_wave_starts_its_computation(app, units, create_results_wave):
     app.config["RESULTS_INLINE_MAX_RESPONSES"] = 0
     try:
-        with app.app_context():
-            make_results_wave(responses=30)  # publishes the wave
+        create_results_wave(responses=30)  # publishes the wave
         rows = _wait_done(app)
         languages = app.config["LANGUAGES"]
         assert sorted((r.breakdown, r.lang) for r in rows) == sorted(
