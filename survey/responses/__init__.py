@@ -3,6 +3,7 @@
 The QR survey, paper entry, the demo and the test factories all go through here.
 """
 from survey.responses.operations import (
+    clear_client_keys,
     insert_response,
     record_response,
     update_response,
@@ -20,6 +21,7 @@ from survey.responses.queries import (
 )
 
 __all__ = [
+    "clear_client_keys",
     "count_by_unit",
     "count_responses",
     "dossier_rated",

@@ -9,7 +9,7 @@ database spends on the insert (benchmarks/bench_qr_load.py).
 import uuid as uuid_lib
 from datetime import datetime
 
-from sqlmodel import delete, insert
+from sqlmodel import delete, insert, update
 
 from survey.db import transaction
 from survey.models import Answer, Response
@@ -56,6 +56,16 @@ def write_answers(session, response_id: int, checked: CheckedAnswers, item_ids=N
             for item_id, value in checked.values.items() if item_ids is None or item_id in item_ids]
     if rows:
         session.connection().execute(_INSERT_ANSWER, rows)
+
+
+def clear_client_keys(*, started_before: datetime) -> int:
+    """Wipe the hashed client key of responses started before the instant; return how many."""
+    with transaction() as session:
+        result = session.exec(update(Response)
+                              .where(Response.client_key.is_not(None),
+                                     Response.started_at < started_before)
+                              .values(client_key=None))
+    return result.rowcount
 
 
 def record_response(questionnaire, checked: CheckedAnswers, *, channel: str, unit_id: int,
