@@ -8,9 +8,9 @@ from sqlmodel import select
 from survey.auth.operations import create_user
 from survey.auth.queries import query_user_by_name
 from survey.db import get_session
-from survey.models import AdminUnit, Response, ServicePoint
+from survey.models import AdminUnit, ServicePoint
 from survey.questionnaires import check_answers
-from survey.responses.operations import record_response
+from survey.responses import count_responses, record_response
 from survey.service_points import operations as sp_operations
 from survey.startup import registry
 from survey.units.operations import load_bundled
@@ -88,7 +88,7 @@ def _desk_answers(rng, satisfied_rate):
 
 
 def ensure_responses(count: int) -> str:
-    if get_session().exec(select(func.count()).select_from(Response)).one():
+    if count_responses():
         return "Responses: already there."
     desk = registry().get("tthc-desk")
     if desk is None:

@@ -6,11 +6,9 @@ and the provincial centre's desk is a stratum of its own.
 """
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-
 from survey.db import get_session
 from survey.estimates.units import unit_codes
-from survey.models import Response
+from survey.responses import count_by_unit
 from survey.waves import operations, queries
 
 DEMO_WAVE = "demo-1cua"
@@ -30,9 +28,7 @@ def ensure_wave() -> str:
     operations.save_design(wave, operations.DesignData("commune", "none", "none", None, None))
     codes = unit_codes(get_session())
     sizes: dict[str, int] = {}
-    rows = get_session().execute(select(Response.unit_id, func.count()).where(
-        Response.questionnaire_id == "tthc-desk").group_by(Response.unit_id)).all()
-    for unit_id, n in rows:
+    for unit_id, n in count_by_unit("tthc-desk").items():
         code = codes[unit_id].unit_code_new or codes[unit_id].unit_code_old
         sizes[code] = sizes.get(code, 0) + DOSSIERS_PER_RATING * n
     csv = "stratum,population\n" + "".join(f"{k},{v}\n" for k, v in sorted(sizes.items()))

@@ -7,17 +7,17 @@ import hashlib
 import json
 import re
 import unicodedata
-import uuid as uuid_lib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import delete, select
 
+from survey import responses
 from survey.db import get_session, transaction
 from survey.entry import audit, queries
 from survey.entry.verification import UNVERIFIED, VERIFIED, differing_items, state_after_entry
-from survey.models import Answer, Batch, BatchClerk, PaperEntry, Response, Wave
+from survey.models import Batch, BatchClerk, PaperEntry, Response, Wave
 from survey.models.base import utcnow
 from survey.models.entry import ENTRY_KINDS
 from survey.questionnaires import check_answers
@@ -216,7 +216,7 @@ def _store(batch, questionnaire, clerk, uuid, number, form, checked, digest, kin
         with transaction() as session:
             # Locks the form on PostgreSQL so a second entry waits for a concurrent one; on
             # SQLite the unique constraints of PaperEntry refuse the loser (IntegrityError).
-            response = queries.query_paper_form(batch.id, number, for_update=True)
+            response = responses.query_paper_form(batch.id, number, lock=True)
             interviewed = parse_interview_date(form.interview_date)
             if response is None:
                 response = _new_response(session, batch, questionnaire, number, checked,
@@ -249,21 +249,13 @@ def _store(batch, questionnaire, clerk, uuid, number, form, checked, digest, kin
 
 def _new_response(session, batch, questionnaire, number, checked, interviewed) -> Response:
     now = utcnow()
-    response = Response(
-        uuid=str(uuid_lib.uuid4()), questionnaire_id=questionnaire.id,
-        questionnaire_version=questionnaire.version, channel="paper", status="submitted",
+    response_id = responses.insert_response(
+        session, questionnaire, channel="paper", unit_id=batch.unit_id, status="submitted",
         current_page=len(questionnaire.sections), service_point_id=batch.service_point_id,
-        unit_id=batch.unit_id, started_at=now, submitted_at=now, paper_form_number=number,
-        wave_id=batch.wave_id, verification=UNVERIFIED, interview_date=interviewed)
-    session.add(response)
-    session.flush()
-    _write_answers(session, response.id, checked.values, checked.numbers)
-    return response
-
-
-def _write_answers(session, response_id, values, numbers):
-    session.add_all(Answer(response_id=response_id, item_id=item_id, value=value,
-                           value_num=numbers.get(item_id)) for item_id, value in values.items())
+        started_at=now, submitted_at=now, paper_form_number=number, wave_id=batch.wave_id,
+        verification=UNVERIFIED, interview_date=interviewed)
+    responses.write_answers(session, response_id, checked)
+    return responses.query_response_by_id(response_id)
 
 
 def _next_entry(session, response, batch, clerk, form, checked, kind_must_match, questionnaire):
@@ -273,7 +265,7 @@ def _next_entry(session, response, batch, clerk, form, checked, kind_must_match,
         raise _Refused({"paper_form_number": "entry.same_clerk"})
     if kind_must_match and form.entry_kind == "first":
         raise _Refused({"paper_form_number": "entry.already_keyed"})
-    current = queries.query_answers(response.id)
+    current = responses.query_answers(response.id)
     state = state_after_entry(response.verification, current, checked.values,
                               claimed_first=form.entry_kind == "first")
     if state != response.verification:
@@ -282,8 +274,7 @@ def _next_entry(session, response, batch, clerk, form, checked, kind_must_match,
                      old={"verification": response.verification},
                      new={"verification": state,
                           "differing_items": differing_items(questionnaire, current, checked.values)})
-        response.verification = state
-        session.add(response)
+        responses.update_response(session, response, verification=state)
     return max(e.entry_number for e in entries) + 1
 
 
@@ -296,16 +287,15 @@ def resolve(response: Response, batch: Batch, supervisor, chosen: dict[str, list
     (skip logic, codes); with errors nothing is written.
     """
     questionnaire = registry().get(response.questionnaire_id, response.questionnaire_version)
-    current = queries.query_answers(response.id)
+    current = responses.query_answers(response.id)
     raw = {item_id: [value] for item_id, value in current.items()}
     for item_id, values in chosen.items():
         raw[item_id] = values
-    checked = check_answers(questionnaire, _split_multiple(questionnaire, raw))
+    checked = check_answers(questionnaire, _as_submitted(questionnaire, raw))
     if not checked.ok:
         return checked
     with transaction() as session:
-        session.exec(delete(Answer).where(Answer.response_id == response.id))
-        _write_answers(session, response.id, checked.values, checked.numbers)
+        responses.write_answers(session, response.id, checked, replace=True)
         changed = differing_items(questionnaire, current, checked.values)
         audit.record(session, user_id=supervisor.id, action="resolve", entity="response",
                      entity_id=response.id, batch_id=batch.id,
@@ -313,18 +303,17 @@ def resolve(response: Response, batch: Batch, supervisor, chosen: dict[str, list
                           "answers": {i: current.get(i) for i in changed}},
                      new={"verification": VERIFIED,
                           "answers": {i: checked.values.get(i) for i in changed}})
-        response.verification = VERIFIED
-        session.add(response)
+        responses.update_response(session, response, verification=VERIFIED)
     return checked
 
 
-def _split_multiple(questionnaire, raw):
-    """A multiple-choice value is stored as space-separated codes; check_answers wants a list."""
+def _as_submitted(questionnaire, raw):
+    """Stored values (as keyed or picked) back into the strings check_answers takes."""
     out = {}
     for item_id, values in raw.items():
         item = questionnaire.items.get(item_id)
-        if item is not None and item.type == "multiple_choice":
-            values = [code for v in values for code in v.split()]
+        if item is not None:
+            values = [part for v in values for part in item.qtype.decode(item, v)]
         out[item_id] = values
     return out
 

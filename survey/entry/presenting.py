@@ -11,16 +11,8 @@ BLANK = "__blank__"
 
 
 def show_value(item, value: str, lang: str) -> str:
-    """A stored value as a person reads it: choice labels (never codes), blank as a dash."""
-    if not value:
-        return "—"
-    if item.type == "yes_no":
-        return str(_("Yes") if value == "yes" else _("No"))
-    if item.choices:
-        labels = {c.code: localized(c.text, lang) for c in item.choices}
-        codes = value.split() if item.type == "multiple_choice" else [value]
-        return "; ".join(labels.get(code, code) for code in codes)
-    return value
+    """A stored value as a person reads it: codes with their labels, blank as a dash."""
+    return item.qtype.show(item, value, lang) if value else "—"
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_
 from sqlmodel import select
 
+from survey import responses
 from survey.db import get_session
 from survey.entry.verification import CONFLICT, UNVERIFIED, VERIFIED, clerk_scores
 from survey.models import (
     AdminUnit,
-    Answer,
     AuditEvent,
     Batch,
     BatchClerk,
@@ -116,16 +116,6 @@ def progress(batch: Batch, forms) -> Progress:
     )
 
 
-def query_paper_form(batch_id: int, number: str, for_update: bool = False) -> Response | None:
-    """The paper form keyed under this number in this batch (numbers are per batch, not per wave)."""
-    stmt = (select(Response).join(PaperEntry, PaperEntry.response_id == Response.id)
-            .where(PaperEntry.batch_id == batch_id, PaperEntry.paper_form_number == number)
-            .limit(1))
-    if for_update:
-        stmt = stmt.with_for_update(of=Response)
-    return get_session().exec(stmt).first()
-
-
 def query_entries(response_id: int) -> list[PaperEntry]:
     stmt = (select(PaperEntry).where(PaperEntry.response_id == response_id)
             .order_by(PaperEntry.entry_number, PaperEntry.id))
@@ -138,7 +128,7 @@ def form_number_state(batch: Batch, number: str, clerk_id: int) -> str:
     "first": not keyed yet; "second": keyed once by another clerk; "yours": this clerk keyed
     it already; "done": keyed twice already (verified or waiting for a supervisor).
     """
-    response = query_paper_form(batch.id, number)
+    response = responses.query_paper_form(batch.id, number)
     if response is None:
         return "first"
     entries = query_entries(response.id)
@@ -147,14 +137,9 @@ def form_number_state(batch: Batch, number: str, clerk_id: int) -> str:
     return "second" if response.verification == UNVERIFIED and len(entries) == 1 else "done"
 
 
-def query_answers(response_id: int) -> dict[str, str]:
-    stmt = select(Answer).where(Answer.response_id == response_id)
-    return {a.item_id: a.value for a in get_session().exec(stmt).all()}
-
-
 def query_form_in_scope(user, response_id: int) -> tuple[Response, Batch] | None:
     """A paper form and the batch of its first entry, if `user` may see that batch."""
-    response = get_session().get(Response, response_id)
+    response = responses.query_response_by_id(response_id)
     if response is None or response.channel != "paper":
         return None
     entries = query_entries(response.id)
@@ -176,10 +161,7 @@ def query_clerk_scores(user):
             .where(Response.verification == VERIFIED,
                    PaperEntry.batch_id.in_(query_batch_ids(user))))
     rows = get_session().exec(stmt).all()
-    finals: dict[int, dict] = {}
-    answers = select(Answer).where(Answer.response_id.in_({r for _, _, r in rows}))
-    for answer in get_session().exec(answers).all() if rows else ():
-        finals.setdefault(answer.response_id, {})[answer.item_id] = answer.value
+    finals = responses.query_answers_of(r for _, _, r in rows)
     scores = clerk_scores((clerk, json.loads(keyed), finals.get(rid, {}))
                           for clerk, keyed, rid in rows)
     names = query_usernames(s.clerk_id for s in scores)

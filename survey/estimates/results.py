@@ -218,7 +218,7 @@ def demographic_items(wave: Wave) -> list:
         return []
     used = set(index_items(wave))
     return [item for item in questionnaire.items.values()
-            if item.type in ("single_choice", "yes_no") and item.id not in used and item.choices]
+            if item.qtype.picks_one_choice and item.id not in used]
 
 
 def _demographic(session, wave, inclusion, frame, item_id, lang):

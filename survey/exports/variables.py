@@ -16,10 +16,15 @@ from dataclasses import dataclass, field
 
 from survey.i18n_lazy import _l
 from survey.questionnaires import localized
+from survey.questionnaires.types import (
+    EXPORT_CODED,
+    EXPORT_NUMERIC,
+    EXPORT_PER_CHOICE,
+    EXPORT_TEXT,
+)
 
 NAME_LIMIT = 32
-NUMERIC, TEXT, CODED = "numeric", "text", "coded"
-YES_NO_LABELS = {1: {"vi": "Có", "en": "Yes"}, 0: {"vi": "Không", "en": "No"}}
+NUMERIC, TEXT, CODED = EXPORT_NUMERIC, EXPORT_TEXT, EXPORT_CODED
 PICKED_LABELS = {1: {"vi": "Có chọn", "en": "Chosen"}, 0: {"vi": "Không chọn", "en": "Not chosen"}}
 
 
@@ -117,27 +122,26 @@ def _item_variables(item, taken, section_id):
     text = {lang: nfc(value) for lang, value in item.text.items()}
     common = {"item_id": item.id, "section": section_id,
               "condition": item.condition.source if item.condition is not None else ""}
-    if item.type == "multiple_choice":
-        for choice in item.choices:
-            label = {lang: f"{text[lang]}: {localized(choice.text, lang)}" for lang in text}
-            yield Variable(_safe_name(f"{item.id}_{choice.code}", taken), label, NUMERIC,
-                           values=PICKED_LABELS, choice=choice.code, **common)
-    elif item.type == "yes_no":
-        yield Variable(_safe_name(item.id, taken), text, NUMERIC, values=YES_NO_LABELS,
-                       text_numbers={"yes": 1.0, "no": 0.0}, **common)
-    elif item.type == "single_choice" and all(isinstance(c.value, int) for c in item.choices):
-        values = {c.value: {lang: localized(c.text, lang) for lang in text} for c in item.choices}
-        yield Variable(_safe_name(item.id, taken), text, NUMERIC, values=values,
-                       text_numbers={c.code: float(c.value) for c in item.choices}, **common)
-    elif item.type == "single_choice":
-        numbers = choice_numbers(item.choices)
-        values = {c.code: (numbers[c.code], {lang: localized(c.text, lang) for lang in text})
-                  for c in item.choices}
+    kind, codes = item.qtype.export_kind(item), item.qtype.codes(item)
+
+    def texts(code):
+        return {lang: localized(code.text, lang) for lang in {**text, **code.text}}
+
+    if kind == EXPORT_PER_CHOICE:
+        for code in codes:
+            label = {lang: f"{text[lang]}: {localized(code.text, lang)}" for lang in text}
+            yield Variable(_safe_name(f"{item.id}_{code.code}", taken), label, NUMERIC,
+                           values=PICKED_LABELS, choice=code.code, **common)
+    elif kind == EXPORT_CODED:
+        numbers = choice_numbers(codes)
+        values = {c.code: (numbers[c.code], texts(c)) for c in codes}
         yield Variable(_safe_name(item.id, taken), text, CODED, values=values, **common)
-    elif item.type == "number":
-        yield Variable(_safe_name(item.id, taken), text, NUMERIC, **common)
+    elif kind == EXPORT_NUMERIC and codes:
+        yield Variable(_safe_name(item.id, taken), text, NUMERIC,
+                       values={c.number: texts(c) for c in codes},
+                       text_numbers={c.code: float(c.number) for c in codes}, **common)
     else:
-        yield Variable(_safe_name(item.id, taken), text, TEXT, **common)
+        yield Variable(_safe_name(item.id, taken), text, kind, **common)
 
 
 def choice_numbers(choices) -> dict[str, int]:

@@ -18,11 +18,12 @@ from datetime import UTC, timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import bindparam, func, insert, literal, not_, select, update
+from sqlalchemy import bindparam, func, insert, literal, not_, select
 
 from survey.client_key import device_key, local_now, network_key
 from survey.models import Answer, Response
 from survey.models.client_keys import CLIENT_KEY_TABLES, RING_DAYS, client_key_table
+from survey.responses import set_flags
 from survey.service_points.hours import is_open
 
 FLAG_BURST = "burst"
@@ -168,10 +169,6 @@ def remember(session, response_id: int, keys: ClientKeys, service_point_id, now)
         "network_key": keys.network, "device_key": keys.device, "started_at": now})
 
 
-_SET_FLAGS = (update(Response.__table__).where(Response.__table__.c.id == bindparam("rid"))
-              .values(flags=bindparam("new_flags")))
-
-
 def flag_runs(session, flags: str, keys: ClientKeys | None, service_point_id, now) -> None:
     """Flag the whole run a rating belongs to once it crossed a network or desk threshold, so
     the ratings before the threshold do not count either."""
@@ -190,5 +187,4 @@ def flag_runs(session, flags: str, keys: ClientKeys | None, service_point_id, no
         rows = session.connection().execute(select(response.id, response.flags).where(
             response.id.in_(members), not_(response.flags.contains(flag)))).all()
         if rows:
-            session.connection().execute(_SET_FLAGS, [
-                {"rid": rid, "new_flags": add_flag(old, flag)} for rid, old in rows])
+            set_flags(session, {rid: add_flag(old, flag) for rid, old in rows})

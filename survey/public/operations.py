@@ -4,22 +4,17 @@ The response is created by its first page (its id made when the form was shown, 
 first page finds it instead of creating a twin), counts once the questionnaire's
 `complete_after` page is saved, and takes optional follow-up pages after that.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import delete, insert, select
 
+from survey import responses
 from survey.db import get_session
 from survey.dossier_codes import normalise_dossier_code
-from survey.models import Answer, Response
 from survey.models.base import utcnow
 from survey.public import integrity
 
 DOSSIER_ITEM = "dossier_code"
-# Core statements built once: every rating runs them, and a fresh ORM statement per request
-# costs more CPU than the database spends on the insert.
-_INSERT_RESPONSE = insert(Response.__table__).returning(Response.__table__.c.id)
-_INSERT_ANSWER = insert(Answer.__table__)
 
 
 @dataclass(frozen=True)
@@ -35,12 +30,6 @@ class Refusal(Exception):
     """A submission that is not stored; `code` picks the page the citizen sees."""
 
     code: str
-
-
-def _dossier_taken(session, service_point_id, dossier_code, response_id) -> bool:
-    stmt = select(Response.id).where(Response.service_point_id == service_point_id,
-                                     Response.dossier_code == dossier_code)
-    return any(found != response_id for found in session.exec(stmt).all())
 
 
 def save_page(*, questionnaire, service_point, response, response_uuid, page, checked, language,
@@ -76,8 +65,8 @@ def save_page(*, questionnaire, service_point, response, response_uuid, page, ch
             if new and counts.network >= integrity.rate_limit():
                 raise Refusal("survey.rate_limited")
         dossier = normalise_dossier_code(checked.values.get(DOSSIER_ITEM))
-        if dossier and _dossier_taken(session, service_point.id, dossier,
-                                      None if new else response.id):
+        if dossier and responses.dossier_rated(session, service_point.id, dossier,
+                                               None if new else response.id):
             raise Refusal("survey.dossier_rated")
         finished = skip or page + 1 == len(questionnaire.sections)
         fields = {
@@ -92,25 +81,20 @@ def save_page(*, questionnaire, service_point, response, response_uuid, page, ch
             fields["flags"] = integrity.add_flag(fields["flags"], integrity.FLAG_HONEYPOT)
         fields.setdefault("status", "in_progress" if new else response.status)
         if new:
-            # A plain row, not a model instance: building one costs more than the insert.
-            response_id = session.connection().execute(_INSERT_RESPONSE, {
-                "uuid": response_uuid, "questionnaire_id": questionnaire.id,
-                "questionnaire_version": questionnaire.version, "channel": "qr",
-                "service_point_id": service_point.id, "unit_id": service_point.unit_id,
-                "language": language, "started_at": now, **fields,
-            }).scalar_one()
+            response_id = responses.insert_response(
+                session, questionnaire, channel="qr", unit_id=service_point.unit_id,
+                uuid=response_uuid, service_point_id=service_point.id, language=language,
+                started_at=now, **fields)
             integrity.remember(session, response_id, keys, service_point.id, now)
         else:
-            for name, value in fields.items():
-                setattr(response, name, value)
-            session.add(response)
-            session.flush()
+            responses.update_response(session, response, **fields)
             response_id = response.id
         if completes:
             integrity.flag_runs(session, fields["flags"], keys, service_point.id, now)
         if not skip:
-            _replace_answers(session, response_id, questionnaire.sections[page], checked, new,
-                             dossier)
+            responses.write_answers(session, response_id, _stored_as_compared(checked, dossier),
+                                    [item.id for item in questionnaire.sections[page].items],
+                                    replace=not new)
         session.commit()
         return Saved(fields["current_page"], fields["status"])
     except IntegrityError:
@@ -122,16 +106,11 @@ def save_page(*, questionnaire, service_point, response, response_uuid, page, ch
         raise
 
 
-def _replace_answers(session, response_id, section, checked, new, dossier):
-    item_ids = [item.id for item in section.items]
-    if not new:
-        session.exec(delete(Answer).where(Answer.response_id == response_id,
-                                          Answer.item_id.in_(item_ids)))
-    values = dict(checked.values)
-    if DOSSIER_ITEM in values:  # stored as compared: one spelling per dossier code
+def _stored_as_compared(checked, dossier):
+    """The answers with the dossier code in its one compared spelling (left out if none is left)."""
+    if DOSSIER_ITEM not in checked.values:
+        return checked
+    values = {k: v for k, v in checked.values.items() if k != DOSSIER_ITEM}
+    if dossier:
         values[DOSSIER_ITEM] = dossier
-    rows = [{"response_id": response_id, "item_id": item_id, "value": value,
-             "value_num": checked.numbers.get(item_id)}
-            for item_id, value in values.items() if item_id in item_ids and value is not None]
-    if rows:
-        session.connection().execute(_INSERT_ANSWER, rows)
+    return replace(checked, values=values)

@@ -3,10 +3,7 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlmodel import select
 
-from survey.db import get_session
-from survey.models import Answer, Response
 from survey.service_points.queries import query_service_point_by_code
 from survey.startup import registry
 
@@ -48,13 +45,3 @@ def questionnaire_for(point: PointView):
         return registry().get(point.questionnaire_id)
     return registry().default_for(point.kind)
 
-
-def query_response(response_uuid: str) -> Response | None:
-    return get_session().exec(select(Response).where(Response.uuid == response_uuid)).first()
-
-
-def query_answers(response: Response | None) -> dict[str, str]:
-    if response is None:
-        return {}
-    stmt = select(Answer).where(Answer.response_id == response.id)
-    return {a.item_id: a.value for a in get_session().exec(stmt).all()}

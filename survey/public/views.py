@@ -5,6 +5,7 @@ import uuid
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 
+from survey import responses
 from survey.auth.access import public
 from survey.forms.builder import FIELD_PREFIX, form_class
 from survey.problems import describe
@@ -99,7 +100,7 @@ def _render(point, questionnaire, lang, response, response_uuid, page, form, sta
         "public/page.html", point=point, questionnaire=questionnaire, lang=lang, form=form,
         section=section, page=page, pages=len(questionnaire.sections),
         response_uuid=response_uuid, prefix=FIELD_PREFIX, honeypot=HONEYPOT, faces=FACES,
-        not_asked=_not_asked(section, queries.query_answers(response)) if response else set(),
+        not_asked=_not_asked(section, responses.query_answers(response.id)) if response else set(),
         recorded=page > questionnaire.complete_page, **context), status
 
 
@@ -108,7 +109,7 @@ def _render(point, questionnaire, lang, response, response_uuid, page, form, sta
 def start(code):
     point, questionnaire = _point_and_questionnaire(code)
     resumed_uuid = session.get("progress", {}).get(point.code)
-    resumed = queries.query_response(resumed_uuid) if resumed_uuid else None
+    resumed = responses.query_response(resumed_uuid) if resumed_uuid else None
     if resumed is not None and resumed.service_point_id == point.id:
         return redirect(url_for("public.answer_page", code=point.code, response_uuid=resumed.uuid,
                                 page=resumed.current_page))
@@ -136,7 +137,7 @@ def answer_page(code, response_uuid, page):
     # up (a replay from elsewhere still meets the unique response id when it is stored).
     fresh = (request.method == "POST" and page == 0
              and response_uuid not in session.get("progress", {}).values())
-    response = None if fresh else queries.query_response(response_uuid)
+    response = None if fresh else responses.query_response(response_uuid)
     point, questionnaire = _point_and_questionnaire(code, response)
     pages = len(questionnaire.sections)
     if response is not None and response.current_page >= pages:
@@ -157,7 +158,7 @@ def answer_page(code, response_uuid, page):
     skip = "skip" in request.form
     if not form.validate_on_submit():
         return _render(point, questionnaire, lang, response, response_uuid, page, form, 400)
-    checked = form.check(earlier=queries.query_answers(response))
+    checked = form.check(earlier=responses.query_answers(response and response.id))
     if not skip and not checked.ok:
         return _render(point, questionnaire, lang, response, response_uuid, page, form, 400)
     try:
@@ -178,7 +179,7 @@ def answer_page(code, response_uuid, page):
 @bp.route("/q/<code>/<response_uuid>/thanks")
 @public
 def thanks(code, response_uuid):
-    response = queries.query_response(response_uuid) if RESPONSE_ID.match(response_uuid) else None
+    response = responses.query_response(response_uuid) if RESPONSE_ID.match(response_uuid) else None
     point, questionnaire = _point_and_questionnaire(code, response) if response else (None, None)
     if response is None or response.status != "submitted":
         return redirect(url_for("public.start", code=code))

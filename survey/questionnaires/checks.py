@@ -5,7 +5,7 @@ import unicodedata
 from survey.questionnaires import relevance
 from survey.questionnaires.errors import QuestionnaireError
 from survey.questionnaires.schema import QuestionnaireFile
-from survey.questionnaires.types import COMMON_KEYS, NO, TYPES, YES
+from survey.questionnaires.types import COMMON_KEYS, TYPES
 
 QUESTIONNAIRE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 SNAKE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -109,8 +109,8 @@ def _check_choice_lists(doc, r):
 
 def _choice_codes(doc, item):
     """The item's answer codes, or None when unknown (no choices: reported already)."""
-    if item.type == "yes_no":
-        return {YES, NO}
+    if item.type in TYPES and TYPES[item.type].fixed_codes:
+        return set(TYPES[item.type].fixed_codes)
     choices = item.choices
     if isinstance(choices, str):
         choices = doc.choice_lists[choices].choices if choices in doc.choice_lists else None
@@ -181,7 +181,7 @@ def _check_relevant(doc, item, where, n, position, r):
 
 
 def _scale_size(doc, item):
-    if item.type == "single_choice" and isinstance(item.choices, str):
+    if item.type in TYPES and TYPES[item.type].picks_one_choice and isinstance(item.choices, str):
         clist = doc.choice_lists.get(item.choices)
         if clist is not None and clist.scale:
             return len(clist.choices)

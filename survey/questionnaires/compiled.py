@@ -67,9 +67,3 @@ class Questionnaire:
     def key(self) -> tuple[str, int]:
         return (self.id, self.version)
 
-
-def localized(text, lang: str, default: str = "vi") -> str:
-    """Pick a text's wording in `lang`, falling back to the questionnaire's default language."""
-    if text is None:
-        return ""
-    return text.get(lang) or text.get(default) or next(iter(text.values()), "")

@@ -22,6 +22,13 @@ from survey.service_kinds import SERVICE_KINDS
 # Text in each declared language, e.g. {vi: "Hài lòng", en: "Satisfied"}.
 Text = Annotated[dict[StrictStr, StrictStr], AfterValidator(MappingProxyType)]
 
+
+def localized(text, lang: str, default: str = "vi") -> str:
+    """Pick a text's wording in `lang`, falling back to the questionnaire's default language."""
+    if text is None:
+        return ""
+    return text.get(lang) or text.get(default) or next(iter(text.values()), "")
+
 ICONS = ("very_dissatisfied", "dissatisfied", "neutral", "satisfied", "very_satisfied")
 RULES = ("top2_share", "mean_score", "all_top2", "pooled_top2", "own_mean_top2")
 APPEARANCES = ("faces", "buttons", "list", "dropdown")

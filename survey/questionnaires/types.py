@@ -1,18 +1,38 @@
-"""The closed registry of question types: which keys each accepts and how it checks an answer.
+"""The closed registry of question types: what each accepts, and how its answers are stored,
+read back, shown and exported.
 
-An answer arrives as a list of strings (a form field or a synced JSON value) and leaves as its
-canonical text and, where it has one, its number; or as an error code. The web forms for each
-type live in survey.forms; a start-up check keeps the two registries in step.
+An answer arrives as a list of strings (a form field or a synced JSON value) and is stored as
+its canonical text and, where it has one, its number; or it is refused with an error code.
+Every feature that reads answers asks the item's type (`item.qtype`) what they mean, never the
+type's name. The web forms for each type live in survey.forms; a start-up check keeps the two
+registries in step.
 """
 import math
 import unicodedata
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 from survey.questionnaires.errors import ANSWER_CODES
+from survey.questionnaires.schema import localized
 
 COMMON_KEYS = frozenset({"id", "type", "text", "hint", "required", "relevant"})
 YES, NO = "yes", "no"
+# How an item's answers become export variables (survey.exports.variables).
+EXPORT_NUMERIC = "numeric"      # one number: scales, yes/no (1/0), numbers
+EXPORT_TEXT = "text"            # one text as stored
+EXPORT_CODED = "coded"          # one text code, numbered 1..K where a format needs numbers
+EXPORT_PER_CHOICE = "per_choice"  # one 0/1 variable per choice
+
+
+@dataclass(frozen=True)
+class Code:
+    """One code an answer can be made of, with its number (None: not a number) and its text."""
+
+    code: str
+    number: int | None
+    text: MappingProxyType
 
 
 class AnswerError(ValueError):
@@ -28,15 +48,48 @@ class QuestionType(ABC):
     keys: frozenset = frozenset()
     has_choices = False
 
+    # Codes every item of the type answers with, whatever its definition (yes/no).
+    fixed_codes: tuple[str, ...] = ()
+    # The answer is one of the item's own choices: a category to break results down or
+    # calibrate by, and the only kind of item a scale (1..K) list can back.
+    picks_one_choice = False
+
     @abstractmethod
     def parse(self, item, raw: list[str]) -> tuple[str, float | None]:
         """Return (canonical text, number or None) for a non-empty answer, or raise AnswerError."""
 
+    def decode(self, item, value: str) -> list[str]:
+        """The stored text as the strings `parse` takes back to it."""
+        return [value]
 
-class SingleChoice(QuestionType):
-    name = "single_choice"
+    def codes(self, item) -> tuple[Code, ...]:
+        """The codes an answer is made of, in questionnaire order; none for free answers."""
+        return ()
+
+    def show(self, item, value: str, lang: str) -> str:
+        """A stored, non-empty value as a person reads it in `lang`."""
+        return value
+
+    def export_kind(self, item) -> str:
+        return EXPORT_TEXT
+
+
+class _Choices(QuestionType):
     keys = frozenset({"choices", "appearance"})
     has_choices = True
+
+    def codes(self, item):
+        return tuple(Code(c.code, c.value if isinstance(c.value, int) else None, c.text)
+                     for c in item.choices)
+
+    def show(self, item, value, lang):
+        labels = {c.code: localized(c.text, lang) for c in item.choices}
+        return "; ".join(f"{code} · {labels.get(code, '?')}" for code in self.decode(item, value))
+
+
+class SingleChoice(_Choices):
+    name = "single_choice"
+    picks_one_choice = True
 
     def parse(self, item, raw):
         if len(raw) != 1 or raw[0] not in item.choice_codes:
@@ -45,11 +98,13 @@ class SingleChoice(QuestionType):
         value = item.choices[item.choice_codes.index(raw[0])].value
         return raw[0], float(value) if isinstance(value, int) else None
 
+    def export_kind(self, item):
+        # Stata value labels exist only on whole numbers: text codes are numbered on export.
+        return EXPORT_NUMERIC if all(isinstance(c.value, int) for c in item.choices) else EXPORT_CODED
 
-class MultipleChoice(QuestionType):
+
+class MultipleChoice(_Choices):
     name = "multiple_choice"
-    keys = frozenset({"choices", "appearance"})
-    has_choices = True
 
     def parse(self, item, raw):
         picked = set(raw)
@@ -58,15 +113,33 @@ class MultipleChoice(QuestionType):
         # Canonical order is the questionnaire's order, so equal answers compare equal.
         return " ".join(c for c in item.choice_codes if c in picked), None
 
+    def decode(self, item, value):
+        return value.split()
+
+    def export_kind(self, item):
+        return EXPORT_PER_CHOICE
+
 
 class YesNo(QuestionType):
     name = "yes_no"
     keys = frozenset({"appearance"})
+    fixed_codes = (YES, NO)
+    _codes = (Code(YES, 1, MappingProxyType({"vi": "Có", "en": "Yes"})),
+              Code(NO, 0, MappingProxyType({"vi": "Không", "en": "No"})))
 
     def parse(self, item, raw):
-        if len(raw) != 1 or raw[0] not in (YES, NO):
+        if len(raw) != 1 or raw[0] not in self.fixed_codes:
             raise AnswerError("answer.not_a_choice")
         return raw[0], 1.0 if raw[0] == YES else 0.0
+
+    def codes(self, item):
+        return self._codes
+
+    def show(self, item, value, lang):
+        return localized(self._codes[value != YES].text, lang)
+
+    def export_kind(self, item):
+        return EXPORT_NUMERIC
 
 
 class Number(QuestionType):
@@ -90,6 +163,9 @@ class Number(QuestionType):
         if item.max is not None and value > item.max:
             raise AnswerError("answer.above_max")
         return (str(int(value)) if value.is_integer() else repr(value)), value
+
+    def export_kind(self, item):
+        return EXPORT_NUMERIC
 
 
 class ShortText(QuestionType):

@@ -12,10 +12,11 @@ from survey.input_checks import column_lengths
 from survey.models import ServicePoint
 from survey.models.base import utcnow
 from survey.problems import Problem
+from survey.responses import count_responses
 from survey.service_kinds import SERVICE_KINDS
 from survey.service_points.codes import generate_code, is_valid_code, normalise_code
 from survey.service_points.hours import HoursError, parse_hours
-from survey.service_points.queries import query_response_count, query_service_point_by_code
+from survey.service_points.queries import query_service_point_by_code
 from survey.startup import registry
 from survey.units.queries import query_unit_by_id, query_units_on
 
@@ -102,7 +103,7 @@ def save(data: ServicePointData, current: ServicePoint | None = None) -> Service
 
 def delete(current: ServicePoint) -> bool:
     """Delete a service point that has no responses; one with responses can only be deactivated."""
-    if query_response_count(current.id):
+    if count_responses(service_point_id=current.id):
         return False
     with transaction() as session:
         session.delete(current)

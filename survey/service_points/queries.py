@@ -1,9 +1,8 @@
 """Reads of service points."""
-from sqlalchemy import func
 from sqlmodel import select
 
 from survey.db import get_session
-from survey.models import AdminUnit, Response, ServicePoint
+from survey.models import AdminUnit, ServicePoint
 
 
 def query_service_points(kind=None, unit_id=None) -> list[tuple[ServicePoint, AdminUnit]]:
@@ -23,9 +22,3 @@ def query_service_point(service_point_id: int) -> ServicePoint | None:
 def query_service_point_by_code(code: str) -> ServicePoint | None:
     stmt = select(ServicePoint).where(ServicePoint.code == code.strip().upper())
     return get_session().exec(stmt).first()
-
-
-def query_response_count(service_point_id: int) -> int:
-    stmt = select(func.count()).select_from(Response).where(
-        Response.service_point_id == service_point_id)
-    return get_session().exec(stmt).one()

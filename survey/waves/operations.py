@@ -198,7 +198,7 @@ def calibration_items(wave: Wave) -> dict:
     if questionnaire is None:
         return {}
     return {i.id: i for i in questionnaire.items.values()
-            if i.type == "single_choice" and not i.scale_points and i.choices}
+            if i.qtype.picks_one_choice and not i.scale_points}
 
 
 def import_margins(wave: Wave, data: bytes) -> tuple[int, list[Problem]]:

@@ -176,7 +176,7 @@ def test_keying_a_sipas_form_by_keyboard_and_the_skip_logic(make_browser, entry_
     seconds = time.perf_counter() - started
     keys = 3 + len(SIPAS_KEYS) + 1
     print(f"\nSIPAS form keyed by script: {keys} key presses, saved and synced in {seconds:.2f} s")
-    from survey.entry.queries import query_answers, query_paper_form
+    from survey.responses import query_answers, query_paper_form
 
     with app.app_context():
         answers = query_answers(query_paper_form(batch, "SPEED-1").id)

@@ -219,3 +219,46 @@ def test_answer_codes_are_registered():
 ])
 def test_relevance_expressions(expression, answers, shown):
     assert parse(expression).holds(answers) is shown
+
+
+def test_each_type_reads_back_what_it_stored(form):
+    """decode gives the strings that check_answers turns into the same stored text again."""
+    checked = check_answers(form, {
+        "satisfaction": ["3"], "informal_payment": ["some"], "amount": ["50000"],
+        "priorities": ["other", "fees"], "priorities_other": ["Giờ làm việc"], "ethnicity": ["03"],
+        "insured": ["no"], "expectation": ["87,5"], "visit_date": ["2025-07-01"],
+    })
+    assert checked.ok
+    raw = {item_id: form.items[item_id].qtype.decode(form.items[item_id], value)
+           for item_id, value in checked.values.items()}
+    assert raw["priorities"] == ["fees", "other"] and raw["expectation"] == ["87.5"]
+    assert check_answers(form, raw).values == checked.values
+
+
+@pytest.mark.parametrize("item, value, lang, shown", [
+    ("satisfaction", "3", "vi", "3 · Rất hài lòng"),
+    ("ethnicity", "08", "en", "08 · Hmong"),
+    ("priorities", "fees other", "vi", "fees · Giảm phí; other · Khác"),
+    ("priorities", "gone", "vi", "gone · ?"),
+    ("insured", "yes", "vi", "Có"),
+    ("insured", "no", "en", "No"),
+    ("expectation", "87.5", "vi", "87.5"),
+    ("comment", "Cảm ơn", "en", "Cảm ơn"),
+])
+def test_each_type_shows_a_stored_value(form, item, value, lang, shown):
+    assert form.items[item].qtype.show(form.items[item], value, lang) == shown
+
+
+@pytest.mark.parametrize("item, kind, codes", [
+    ("satisfaction", "numeric", [("1", 1), ("2", 2), ("3", 3)]),
+    ("informal_payment", "coded", [("none", None), ("some", None), ("many", None)]),
+    ("priorities", "per_choice", [("fees", None), ("time", None), ("other", None)]),
+    ("insured", "numeric", [("yes", 1), ("no", 0)]),
+    ("amount", "numeric", []),
+    ("visit_date", "text", []),
+    ("reason", "text", []),
+])
+def test_each_type_says_how_it_is_exported(form, item, kind, codes):
+    definition = form.items[item]
+    assert definition.qtype.export_kind(definition) == kind
+    assert [(c.code, c.number) for c in definition.qtype.codes(definition)] == codes

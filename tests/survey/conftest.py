@@ -133,3 +133,171 @@ def login(client, make_user):
         return client
 
     return sign_in
+
+
+# --- factories -------------------------------------------------------------------------------
+# Each works inside or outside an app context and builds through the app's own operations;
+# responses go through the response store (survey.responses) like every channel's.
+
+@pytest.fixture
+def create_service_point(app):
+    """The one-stop desk `code` in commune `unit_code`, made once and found after that."""
+    from datetime import date
+
+    from sqlmodel import select
+
+    from survey.db import get_session
+    from survey.models import ServicePoint
+    from survey.service_points import operations
+    from survey.units.queries import query_unit
+
+    def create(code, unit_code="03595"):
+        with app.app_context():
+            found = get_session().exec(select(ServicePoint).where(ServicePoint.code == code)).first()
+            if found is not None:
+                return found
+            unit = query_unit(unit_code, date(2025, 9, 1))
+            return operations.save(operations.ServicePointData(
+                code, f"Một cửa {unit.name}", "one_stop_commune", unit.id, None, True, ""))
+
+    return create
+
+
+@pytest.fixture
+def create_response(app):
+    """A submitted response with `answers` (item id → submitted strings) checked and stored."""
+    from survey.questionnaires import check_answers
+    from survey.responses import record_response
+    from survey.startup import registry
+
+    def create(answers, questionnaire="tthc-desk", channel="qr", **columns):
+        with app.app_context():
+            definition = registry().get(questionnaire)
+            return record_response(definition, check_answers(definition, answers), channel=channel,
+                                   **columns)
+
+    return create
+
+
+DESK_COMMUNES = ("03595", "03388", "03390")
+
+
+@pytest.fixture
+def create_desk_wave(app):
+    """A tthc-desk wave (Aug–Oct 2025, QR and paper) stratified by commune with census sizes."""
+    from datetime import date
+
+    from survey.waves import operations
+
+    def create(code, name="Đợt đánh giá một cửa 2025"):
+        with app.app_context():
+            wave = operations.save_wave(operations.WaveData(
+                code, name, "tthc-desk", date(2025, 8, 1), date(2025, 10, 31), "both", False), None, None)
+            operations.save_design(wave, operations.DesignData("commune", "none", "none", None, None))
+            operations.census_frame(wave)
+            return wave
+
+    return create
+
+
+@pytest.fixture
+def create_results_wave(app, create_desk_wave, create_service_point, create_response):
+    """A published desk wave with `responses` QR ratings spread over three communes' desks."""
+    from datetime import UTC, datetime
+
+    from survey.waves import operations
+
+    def create(code="RESULTS", published=True, public=False, responses=90, communes=DESK_COMMUNES):
+        wave = create_desk_wave(code)
+        with app.app_context():
+            operations.set_published(wave, published, public)
+        points = [create_service_point(f"R-{commune}", commune) for commune in communes]
+        for n in range(responses):
+            point = points[n % len(points)]
+            rating = "1" if n % 11 == 0 else "3" if n % 2 else "2"
+            create_response({"satisfaction": [rating]}, unit_id=point.unit_id,
+                            service_point_id=point.id,
+                            submitted_at=datetime(2025, 8 + n % 3, 2 + n % 20, 3, tzinfo=UTC))
+        return wave
+
+    return create
+
+
+@pytest.fixture
+def create_export_wave(create_desk_wave, create_service_point, create_response):
+    """A desk wave with `qr` QR ratings and `paper` paper forms (verified or keyed once)."""
+    from datetime import UTC, datetime
+
+    def create(code="EXPORT", qr=60, paper=24):
+        wave = create_desk_wave(code, name="Đợt khảo sát xuất dữ liệu")
+        points = [create_service_point(f"X-{commune}", commune) for commune in DESK_COMMUNES]
+        for n in range(qr + paper):
+            point = points[n % 3]
+            rating = "1" if n % 7 == 0 else "3" if n % 2 else "2"
+            answers = {"satisfaction": [rating], "waiting_time": ["lt15"] if n % 4 else []}
+            if rating == "1":
+                answers["reason_dissatisfied"] = ["Chờ lâu, \"quá\" đông; không rõ\nhướng dẫn"]
+            paper_form = n >= qr
+            create_response(
+                answers, channel="paper" if paper_form else "qr", unit_id=point.unit_id,
+                service_point_id=None if paper_form else point.id,
+                submitted_at=datetime(2025, 8 + n % 3, 2 + n % 20, 3, tzinfo=UTC),
+                paper_form_number=f"G-{n}" if paper_form else None,
+                wave_id=wave.id if paper_form else None,
+                verification=("unverified" if n % 6 == 0 else "verified") if paper_form else None,
+                flags=("burst",) if n == 5 else ())
+        return wave
+
+    return create
+
+
+@pytest.fixture
+def create_paper_wave(app):
+    """A paper-only wave of 2025 for `questionnaire` (id, version)."""
+    from datetime import date
+
+    from survey.db import transaction
+    from survey.models import Wave
+
+    def create(code="SIPAS-T", questionnaire=("sipas", 1)):
+        with app.app_context(), transaction() as session:
+            wave = Wave(code=code, name=f"Wave {code}", questionnaire_id=questionnaire[0],
+                        questionnaire_version=questionnaire[1], period_start=date(2025, 1, 1),
+                        period_end=date(2025, 12, 31), mode="paper")
+            session.add(wave)
+        return wave
+
+    return create
+
+
+@pytest.fixture
+def create_batch(app):
+    """A paper-entry batch of `wave` in commune `unit_code`, made by user id `by`."""
+    from datetime import date
+
+    from survey.entry import operations
+    from survey.units.queries import query_unit
+
+    def create(wave, unit_code="03595", clerk_ids=(), form_count=10, by=None):
+        with app.app_context():
+            unit = query_unit(unit_code, date(2025, 7, 1))
+            return operations.save_batch(operations.BatchData(
+                wave.id, unit.id, None, "Lò Văn Minh", form_count, tuple(clerk_ids)), by)
+
+    return create
+
+
+@pytest.fixture
+def create_entry(app):
+    """One keyed entry of paper form `number` by `clerk`: the outcome of accepting it."""
+    import uuid as uuid_lib
+
+    from survey.entry import operations
+
+    def create(batch, clerk, number, answers, kind="first", uuid=None):
+        with app.app_context():
+            return operations.accept(operations.KeyedForm(
+                uuid or str(uuid_lib.uuid4()), batch.id, number, kind, batch.questionnaire_id,
+                batch.questionnaire_version, {k: [v] for k, v in answers.items()}), clerk)
+
+    return create

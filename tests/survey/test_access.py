@@ -6,9 +6,6 @@ import pytest
 from survey.auth.access import ALL_STAFF
 from survey.models.users import ROLES
 from tests.survey.conftest import PASSWORD, csrf_token
-from tests.survey.test_entry_scope import entry_sample_args
-from tests.survey.test_exports import exports_sample_args
-from tests.survey.test_results import results_sample_args
 
 
 def _routes(app):
@@ -24,36 +21,44 @@ def test_every_view_declares_its_access(app):
 
 
 @pytest.fixture
-def sample_rows(app, units):
+def sample_rows(app, units, create_service_point, create_results_wave, create_paper_wave,
+                create_batch, create_entry, make_user):
     """Values for the URL parameters of every route: real rows, so allowed roles get 200; and
     how to put a signed-in user in the scope of those rows."""
-    from datetime import date
+    from survey.api.tokens import create_token
+    from survey.db import transaction
+    from survey.exports.operations import export_dir
+    from survey.models import BatchClerk, ExportJob, UserUnit
+    from survey.responses import query_paper_form
 
-    from survey.service_points import operations
-    from survey.units.queries import query_unit
-
+    point = create_service_point("MC-03595")
+    wave = create_results_wave("SAMPLE-RESULTS", responses=12)
+    # A paper form in conflict, keyed by two clerks.
+    one, two = make_user("clerk", "sample-clerk-1"), make_user("clerk", "sample-clerk-2")
+    batch = create_batch(create_paper_wave("SAMPLE"), clerk_ids=(one.id, two.id))
+    create_entry(batch, one, "S1", {"access_channels": "4"})
+    create_entry(batch, two, "S1", {"access_channels": "2"}, "second")
+    # A finished export job with its file, and an API token.
+    statistician = make_user("statistician", "export-sample")
     with app.app_context():
-        unit = query_unit("03595", date(2025, 7, 1))
-        point = operations.save(operations.ServicePointData(
-            "MC-03595", "Bộ phận Một cửa UBND Xã Than Uyên", "one_stop_commune", unit.id,
-            None, True, ""))
-    entry_args, grant_entry_scope = entry_sample_args(app, unit.id)
-    results = results_sample_args(app)
-    exports = exports_sample_args(app, results["wave_id"])
+        with transaction() as session:
+            job = ExportJob(wave_id=wave.id, format="parquet", status="done", rows_done=0, rows_total=0,
+                            file_name="sample.parquet", created_by_id=statistician.id)
+            session.add(job)
+        (export_dir() / "sample.parquet").write_bytes(b"PAR1")
+        token, _secret = create_token(statistician.id, "sample")
+        response_id = query_paper_form(batch.id, "S1").id
 
     def grant_scope(user):
-        """Entry scope, and the sample export job made a statistician's own (they see no other)."""
-        from survey.db import transaction
-        from survey.models import ExportJob
+        with app.app_context(), transaction() as session:
+            if user.role == "supervisor":
+                session.add(UserUnit(user_id=user.id, unit_id=point.unit_id))
+            elif user.role == "clerk":
+                session.add(BatchClerk(batch_id=batch.id, user_id=user.id))
 
-        grant_entry_scope(user)
-        if user.role == "statistician":
-            with app.app_context(), transaction() as session:
-                session.get(ExportJob, exports["job_id"]).created_by_id = user.id
-
-    return {"unit_id": unit.id, "service_point_id": point.id,
-            "questionnaire_id": "tthc-desk", "version": 1, **entry_args, **results,
-            **exports}, grant_scope
+    return {"unit_id": point.unit_id, "service_point_id": point.id, "questionnaire_id": "tthc-desk",
+            "version": 1, "batch_id": batch.id, "response_id": response_id, "wave_id": wave.id,
+            "name": "units", "fmt": "svg", "job_id": job.id, "token_id": token.id}, grant_scope
 
 
 @pytest.fixture

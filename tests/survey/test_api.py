@@ -12,13 +12,11 @@ from survey.api.tokens import create_token, hash_token
 from survey.db import get_session, transaction
 from survey.models import ApiToken, ExportJob
 from tests.survey.conftest import post_form
-from tests.survey.test_exports import make_export_wave
 
 
 @pytest.fixture
-def wave(app, units):
-    with app.app_context():
-        return make_export_wave("API")
+def wave(units, create_export_wave):
+    return create_export_wave("API")
 
 
 def _token(app, user):

@@ -6,8 +6,6 @@ import pytest
 from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
-from tests.survey.test_entry_scope import key, make_batch, make_wave
-
 ANSWERS = {"access_channels": "4", "official_polite": "5", "gave_feedback": "no", "sex": "female"}
 
 
@@ -36,7 +34,7 @@ def wipe(engine) -> None:
 
 
 @pytest.fixture
-def filled(app, units, make_user):
+def filled(app, units, make_user, create_entry, create_batch, create_paper_wave):
     """Paper forms (verified, in conflict, single), QR responses with flags, and the audit trail."""
     from survey.questionnaires import check_answers
     from survey.responses.operations import record_response
@@ -45,12 +43,12 @@ def filled(app, units, make_user):
 
     with app.app_context():
         one, two = make_user("clerk", "c1"), make_user("clerk", "c2")
-        batch = make_batch(make_wave(), clerk_ids=(one.id, two.id))
-        key(batch, one, "0001", ANSWERS)
-        key(batch, two, "0001", ANSWERS, "second")
-        key(batch, one, "0002", ANSWERS)
-        key(batch, two, "0002", {**ANSWERS, "official_polite": "2"}, "second")
-        key(batch, one, "0003", {**ANSWERS, "sex": "male"})
+        batch = create_batch(create_paper_wave(), clerk_ids=(one.id, two.id))
+        create_entry(batch, one, "0001", ANSWERS)
+        create_entry(batch, two, "0001", ANSWERS, "second")
+        create_entry(batch, one, "0002", ANSWERS)
+        create_entry(batch, two, "0002", {**ANSWERS, "official_polite": "2"}, "second")
+        create_entry(batch, one, "0003", {**ANSWERS, "sex": "male"})
         questionnaire = registry().get("sipas", 1)
         unit = query_unit("03595", batch.created_at.date())
         for n, polite in enumerate(("1", "3", "5", "4")):
@@ -61,7 +59,7 @@ def filled(app, units, make_user):
                             flags=("burst",) if n == 0 else ())
 
 
-def test_backup_wipe_restore_gives_back_every_row(app, runner, filled, tmp_path):
+def test_backup_wipe_restore_gives_back_every_row(app, runner, filled, tmp_path, create_entry):
     app.config["BACKUP_DIR"] = str(tmp_path)
     engine = app.extensions["db_engine"]
     before = every_row(engine)
@@ -92,7 +90,7 @@ def test_backup_wipe_restore_gives_back_every_row(app, runner, filled, tmp_path)
         session = get_session()
         batch = session.exec(select(Batch)).scalars().first()
         clerk = session.exec(select(User).where(User.username == "c1")).scalars().one()
-        outcome = key(batch, clerk, "0004", ANSWERS)
+        outcome = create_entry(batch, clerk, "0004", ANSWERS)
         assert outcome.accepted, outcome.errors
         assert outcome.receipt["receipt"] == f"PE-{max(r[0] for r in before['paper_entry']) + 1:07d}"
         assert session.get(PaperEntry, max(r[0] for r in before["paper_entry"])) is not None

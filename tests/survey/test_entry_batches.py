@@ -8,7 +8,6 @@ from sqlmodel import select
 
 from survey.models import AuditEvent, PaperEntry, UserUnit
 from tests.survey.conftest import PASSWORD, csrf_token, post_form
-from tests.survey.test_entry_scope import key, make_batch, make_wave
 
 ANSWERS = {"access_channels": "4", "official_polite": "5", "gave_feedback": "no", "sex": "female"}
 
@@ -23,7 +22,7 @@ def sign_in(app, username):
 
 
 @pytest.fixture
-def two_units(app, units, make_user):
+def two_units(app, units, make_user, create_batch, create_paper_wave):
     """One wave, a batch in each of two units with clerks of their own, and their supervisor."""
     with app.app_context():
         from survey.db import transaction
@@ -31,21 +30,22 @@ def two_units(app, units, make_user):
 
         a1, a2, b1, b2 = (make_user("clerk", n) for n in ("a1", "a2", "b1", "b2"))
         supervisor = make_user("supervisor")
-        wave = make_wave()
-        mine = make_batch(wave, "03595", clerk_ids=(a1.id, a2.id), form_count=5)
-        theirs = make_batch(wave, "03637", clerk_ids=(b1.id, b2.id), form_count=5)
+        wave = create_paper_wave()
+        mine = create_batch(wave, "03595", clerk_ids=(a1.id, a2.id), form_count=5)
+        theirs = create_batch(wave, "03637", clerk_ids=(b1.id, b2.id), form_count=5)
         with transaction() as session:
             session.add(UserUnit(user_id=supervisor.id,
                                  unit_id=query_unit("03595", date(2025, 7, 1)).id))
     return mine, theirs, (a1, a2, b1, b2)
 
 
-def test_form_numbers_belong_to_their_batch_and_reveal_nothing_of_other_batches(app, two_units):
+def test_form_numbers_belong_to_their_batch_and_reveal_nothing_of_other_batches(
+        app, two_units, create_entry, create_batch, create_paper_wave):
     mine, theirs, (a1, a2, b1, _b2) = two_units
     with app.app_context():
-        assert key(theirs, b1, "0001", ANSWERS).accepted
+        assert create_entry(theirs, b1, "0001", ANSWERS).accepted
         # The same number in another unit's batch is a new paper form, not its second entry.
-        outcome = key(mine, a1, "0001", {**ANSWERS, "sex": "male"}, "second")
+        outcome = create_entry(mine, a1, "0001", {**ANSWERS, "sex": "male"}, "second")
         assert outcome.accepted and outcome.receipt["entry_number"] == 1
         from survey.db import get_session
 
@@ -60,16 +60,16 @@ def test_form_numbers_belong_to_their_batch_and_reveal_nothing_of_other_batches(
     # Numbered 0001 in a new batch: not refused because another batch has a 0001.
     assert client.get(url + "0001").json["state"] == "yours"
     with app.app_context():
-        fresh = make_batch(make_wave("SIPAS-U"), "03595", clerk_ids=(a1.id, a2.id))
+        fresh = create_batch(create_paper_wave("SIPAS-U"), "03595", clerk_ids=(a1.id, a2.id))
     fresh_url = f"/entry/batches/{fresh.id}/form-number?number=0001"
     assert client.get(fresh_url).json["state"] == "first"
 
 
-def test_the_keying_page_checks_the_number_first_and_shows_progress(app, two_units):
+def test_the_keying_page_checks_the_number_first_and_shows_progress(app, two_units, create_entry):
     mine, _theirs, (a1, *_rest) = two_units
     with app.app_context():
-        key(mine, a1, "0003", ANSWERS)
-        key(mine, a1, "0001", ANSWERS)
+        create_entry(mine, a1, "0003", ANSWERS)
+        create_entry(mine, a1, "0001", ANSWERS)
     client = sign_in(app, "a1")
     page = client.get(f"/entry/batches/{mine.id}/key").get_data(as_text=True)
     assert 'id="entry-questions"' in page and 'id="form-number-state"' in page
@@ -78,13 +78,14 @@ def test_the_keying_page_checks_the_number_first_and_shows_progress(app, two_uni
     assert '<progress max="5" value="2"' in page
 
 
-def test_the_batch_page_shows_number_range_progress_and_a_one_clerk_warning(app, two_units):
+def test_the_batch_page_shows_number_range_progress_and_a_one_clerk_warning(
+        app, two_units, create_entry, create_batch, create_paper_wave):
     mine, _theirs, (a1, a2, *_rest) = two_units
     with app.app_context():
-        key(mine, a1, "0002", ANSWERS)
-        key(mine, a2, "0002", ANSWERS, "second")
-        key(mine, a1, "0004", ANSWERS)
-        lonely = make_batch(make_wave("SIPAS-V"), "03595", clerk_ids=(a1.id,))
+        create_entry(mine, a1, "0002", ANSWERS)
+        create_entry(mine, a2, "0002", ANSWERS, "second")
+        create_entry(mine, a1, "0004", ANSWERS)
+        lonely = create_batch(create_paper_wave("SIPAS-V"), "03595", clerk_ids=(a1.id,))
     client = sign_in(app, "supervisor")
     page = client.get(f"/entry/batches/{mine.id}").get_data(as_text=True)
     line = re.sub(r"\s+", " ", page.split('id="batch-progress">')[1].split("<progress")[0])
@@ -115,11 +116,11 @@ def test_a_batch_needs_two_clerks(app, two_units):
     assert saved.status_code == 302
 
 
-def test_a_conflict_is_resolved_by_choosing_a_labelled_value_not_typing_a_code(app, two_units):
+def test_a_conflict_is_resolved_by_choosing_a_labelled_value_not_typing_a_code(app, two_units, create_entry):
     mine, _theirs, (a1, a2, *_rest) = two_units
     with app.app_context():
-        key(mine, a1, "0005", ANSWERS)
-        key(mine, a2, "0005", {**ANSWERS, "official_polite": "2"}, "second")
+        create_entry(mine, a1, "0005", ANSWERS)
+        create_entry(mine, a2, "0005", {**ANSWERS, "official_polite": "2"}, "second")
         from survey.entry.queries import query_paper_form
 
         response_id = query_paper_form(mine.id, "0005").id
@@ -140,11 +141,11 @@ def test_a_conflict_is_resolved_by_choosing_a_labelled_value_not_typing_a_code(a
         assert query_answers(response_id)["official_polite"] == "4"
 
 
-def test_the_audit_trail_shows_labels_form_numbers_and_local_time(app, two_units):
+def test_the_audit_trail_shows_labels_form_numbers_and_local_time(app, two_units, create_entry):
     mine, _theirs, (a1, a2, *_rest) = two_units
     with app.app_context():
-        key(mine, a1, "0007", ANSWERS)
-        key(mine, a2, "0007", {**ANSWERS, "official_polite": "2"}, "second")
+        create_entry(mine, a1, "0007", ANSWERS)
+        create_entry(mine, a2, "0007", {**ANSWERS, "official_polite": "2"}, "second")
         from survey.db import transaction
 
         with transaction() as session:  # a known instant: 23:30 UTC is 06:30 the next day in Hanoi

@@ -12,17 +12,16 @@ from sqlmodel import select
 
 from survey.models import PaperEntry, Response
 from tests.survey.conftest import PASSWORD, csrf_token
-from tests.survey.test_entry_scope import key, make_batch, make_wave
 
 RUNS = 30
 ANSWERS = {"access_channels": "4", "official_polite": "5", "gave_feedback": "no", "sex": "female"}
 
 
 @pytest.fixture
-def batch(app, units, make_user):
+def batch(app, units, make_user, create_batch, create_paper_wave):
     with app.app_context():
         clerks = [make_user("clerk", name) for name in ("clerk1", "clerk2", "clerk3")]
-        return make_batch(make_wave(), clerk_ids=[c.id for c in clerks], form_count=RUNS), clerks
+        return create_batch(create_paper_wave(), clerk_ids=[c.id for c in clerks], form_count=RUNS), clerks
 
 
 def device(app, username):
@@ -69,13 +68,13 @@ def entries_of(app, batch, number):
             PaperEntry.batch_id == batch.id, PaperEntry.paper_form_number == number)).all()
 
 
-def test_the_same_clerks_second_entry_sent_twice_at_once_is_stored_once(app, batch):
+def test_the_same_clerks_second_entry_sent_twice_at_once_is_stored_once(app, batch, create_entry):
     batch, (one, two, _three) = batch
     tablets = [device(app, "clerk2"), device(app, "clerk2")]
     for run in range(RUNS):
         number = f"C{run:03d}"
         with app.app_context():
-            assert key(batch, one, number, ANSWERS).accepted
+            assert create_entry(batch, one, number, ANSWERS).accepted
         results = at_once(tablets, [payload(batch, number, "second"), payload(batch, number, "second")])
         assert all(status == 200 for status, _ in results), results
         statuses = sorted(r["status"] for _, r in results)
@@ -102,13 +101,13 @@ def test_first_entries_of_one_number_at_once_make_one_paper_form(app, batch):
         assert get_session().exec(select(func.count()).select_from(Response)).one() == RUNS
 
 
-def test_a_sync_replayed_from_several_threads_at_once_always_gets_its_receipt(app, batch):
+def test_a_sync_replayed_from_several_threads_at_once_always_gets_its_receipt(app, batch, create_entry):
     batch, (one, _two, _three) = batch
     tablets = [device(app, "clerk2") for _ in range(4)]
     for run in range(RUNS):
         number = f"R{run:03d}"
         with app.app_context():
-            assert key(batch, one, number, ANSWERS).accepted
+            assert create_entry(batch, one, number, ANSWERS).accepted
         same = payload(batch, number, "second")
         results = at_once(tablets, [same] * len(tablets))
         assert [r["status"] for _, r in results] == ["accepted"] * len(tablets), (run, results)
@@ -116,13 +115,13 @@ def test_a_sync_replayed_from_several_threads_at_once_always_gets_its_receipt(ap
         assert len(entries_of(app, batch, number)) == 2
 
 
-def test_the_database_refuses_a_second_entry_by_the_same_clerk(app, batch):
+def test_the_database_refuses_a_second_entry_by_the_same_clerk(app, batch, create_entry):
     """The constraint itself, below every check in the code (what makes the race impossible)."""
     from sqlalchemy.exc import IntegrityError
 
     batch, (one, _two, _three) = batch
     with app.app_context():
-        assert key(batch, one, "D001", ANSWERS).accepted
+        assert create_entry(batch, one, "D001", ANSWERS).accepted
         from survey.db import transaction
 
         first = entries_of(app, batch, "D001")[0]

@@ -1,24 +1,28 @@
 """Double entry and the sync API: verification, conflicts, idempotent UUIDs, nothing half-written."""
 import json
 import uuid
+from datetime import date
 
+import pandas as pd
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from survey.models import Answer, AuditEvent, PaperEntry, Response
+from survey.db import get_session
+from survey.estimates.dataset import Inclusion, base_frame
+from survey.estimates.official import export_frame
+from survey.models import Answer, AuditEvent, PaperEntry, Response, Wave
 from tests.survey.conftest import PASSWORD, csrf_token
-from tests.survey.test_entry_scope import key, make_batch, make_wave
 
 ANSWERS = {"access_channels": "4", "official_polite": "5", "gave_feedback": "no", "sex": "female"}
 
 
 @pytest.fixture
-def setup(app, units, make_user):
+def setup(app, units, make_user, create_paper_wave, create_batch):
     with app.app_context():
         clerks = make_user("clerk"), make_user("clerk", "clerk2")
         supervisor = make_user("supervisor")
-        batch = make_batch(make_wave(), clerk_ids=[c.id for c in clerks], by=supervisor.id)
+        batch = create_batch(create_paper_wave(), clerk_ids=[c.id for c in clerks], by=supervisor.id)
         from survey.db import transaction
         from survey.models import UserUnit
 
@@ -38,7 +42,8 @@ def counts(app):
 
 def form(app, number):
     with app.app_context():
-        from survey.entry.queries import query_answers, query_entries
+        from survey.entry.queries import query_entries
+        from survey.responses import query_answers
 
         response = query_paper_form_any(number)
         return response, query_entries(response.id), query_answers(response.id)
@@ -50,22 +55,23 @@ def query_paper_form_any(number):
     return get_session().exec(select(Response).where(Response.paper_form_number == number)).first()
 
 
-def test_matching_entries_by_two_clerks_are_verified(app, setup):
+def test_matching_entries_by_two_clerks_are_verified(app, setup, create_entry):
     batch, (one, two) = setup
     with app.app_context():
-        assert key(batch, one, "0001", ANSWERS).accepted
-        assert key(batch, two, "0001", ANSWERS, "second").accepted
+        assert create_entry(batch, one, "0001", ANSWERS).accepted
+        assert create_entry(batch, two, "0001", ANSWERS, "second").accepted
     response, entries, answers = form(app, "0001")
     assert response.verification == "verified" and response.channel == "paper"
     assert [e.entry_number for e in entries] == [1, 2]
     assert answers == ANSWERS
 
 
-def test_a_mismatch_is_a_conflict_that_a_supervisor_resolves_with_an_audit_record(app, client, setup):
+def test_a_mismatch_is_a_conflict_that_a_supervisor_resolves_with_an_audit_record(app, client, setup,
+                                                                                  create_entry):
     batch, (one, two) = setup
     with app.app_context():
-        key(batch, one, "0002", ANSWERS)
-        key(batch, two, "0002", {**ANSWERS, "official_polite": "2", "gave_feedback": "yes",
+        create_entry(batch, one, "0002", ANSWERS)
+        create_entry(batch, two, "0002", {**ANSWERS, "official_polite": "2", "gave_feedback": "yes",
                                    "feedback_handled": "3"}, "second")
     response, entries, answers = form(app, "0002")
     assert response.verification == "conflict"
@@ -102,33 +108,33 @@ def test_a_mismatch_is_a_conflict_that_a_supervisor_resolves_with_an_audit_recor
     assert "60,0 %" in scores and "20,0 %" in scores  # Vietnamese decimals
 
 
-def test_the_same_clerk_cannot_key_both_entries(app, setup):
+def test_the_same_clerk_cannot_key_both_entries(app, setup, create_entry):
     batch, (one, _two) = setup
     with app.app_context():
-        key(batch, one, "0003", ANSWERS)
+        create_entry(batch, one, "0003", ANSWERS)
         before = counts(app)
-        again = key(batch, one, "0003", ANSWERS, "second")
+        again = create_entry(batch, one, "0003", ANSWERS, "second")
     assert again.errors == {"paper_form_number": "entry.same_clerk"}
     assert counts(app) == before
 
 
-def test_two_first_entries_from_two_devices_become_a_conflict(app, setup):
+def test_two_first_entries_from_two_devices_become_a_conflict(app, setup, create_entry):
     batch, (one, two) = setup
     with app.app_context():
-        key(batch, one, "0004", ANSWERS)
-        assert key(batch, two, "0004", ANSWERS, "first").accepted
+        create_entry(batch, one, "0004", ANSWERS)
+        assert create_entry(batch, two, "0004", ANSWERS, "first").accepted
     response, entries, answers = form(app, "0004")
     assert response.verification == "conflict" and len(entries) == 2 and answers == ANSWERS
 
 
-def test_a_replayed_uuid_gets_the_same_receipt_and_other_content_is_refused(app, setup):
+def test_a_replayed_uuid_gets_the_same_receipt_and_other_content_is_refused(app, setup, create_entry):
     batch, (one, _two) = setup
     same = str(uuid.uuid4())
     with app.app_context():
-        first = key(batch, one, "0005", ANSWERS, uuid=same)
+        first = create_entry(batch, one, "0005", ANSWERS, uuid=same)
         before = counts(app)
-        again = key(batch, one, "0005", ANSWERS, uuid=same)
-        other = key(batch, one, "0005", {**ANSWERS, "sex": "male"}, uuid=same)
+        again = create_entry(batch, one, "0005", ANSWERS, uuid=same)
+        other = create_entry(batch, one, "0005", {**ANSWERS, "sex": "male"}, uuid=same)
     assert again.receipt == first.receipt and again.replayed
     assert other.errors == {"uuid": "entry.uuid_reused"}
     assert counts(app) == before
@@ -244,10 +250,10 @@ def test_sync_needs_the_csrf_token(app, client, setup):
     assert response.status_code == 400 and response.json["error"]["code"] == "sync.stale_token"
 
 
-def test_the_form_number_check_tells_first_or_second_without_values(app, client, setup):
+def test_the_form_number_check_tells_first_or_second_without_values(app, client, setup, create_entry):
     batch, (one, _two) = setup
     with app.app_context():
-        key(batch, one, "0006", ANSWERS)
+        create_entry(batch, one, "0006", ANSWERS)
     token = csrf_token(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"csrf_token": token, "username": "clerk2", "password": PASSWORD})
     url = f"/entry/batches/{batch.id}/form-number?number="
@@ -305,3 +311,64 @@ def test_the_demo_adds_verified_conflicting_and_single_forms(app, units):
 
         states = sorted(get_session().exec(select(Response.verification)).all())
     assert states == ["conflict", "unverified", "verified"]
+
+
+# The interview date written on the paper form: stored, exported, and used by the trend.
+def test_sync_stores_the_interview_date_and_refuses_impossible_ones(app, client, setup):
+    batch, _ = setup
+    dated = _payload(batch, "2001", ANSWERS, interview_date="2025-09-03")
+    undated = _payload(batch, "2002", ANSWERS)
+    bad = _payload(batch, "2003", ANSWERS, interview_date="2025-13-01")
+    future = _payload(batch, "2004", ANSWERS, interview_date="2099-01-01")
+    not_text = _payload(batch, "2005", ANSWERS, interview_date=20250903)
+    results = _sync(client, [dated, undated, bad, future, not_text]).json["results"]
+    assert [r["status"] for r in results] == ["accepted", "accepted", "rejected", "rejected", "rejected"]
+    for refused in results[2:4]:
+        assert refused["errors"]["interview_date"]["code"] == "entry.bad_interview_date"
+        assert refused["errors"]["interview_date"]["label"]
+    assert results[4]["errors"]["form"]["code"] == "entry.malformed"
+    with app.app_context():
+        session = get_session()
+        stored = {r.paper_form_number: r.interview_date for r in session.exec(select(Response)).all()}
+        assert stored == {"2001": date(2025, 9, 3), "2002": None}
+        wave = session.get(Wave, batch.wave_id)
+        frame = base_frame(session, wave, Inclusion(include_unverified=True))
+        months = dict(zip(frame["response_id"], frame["month"], strict=True))
+        by_number = {r.paper_form_number: r.id for r in session.exec(select(Response)).all()}
+        # Keyed today, interviewed in September 2025: the trend counts it in 2025-09.
+        assert months[by_number["2001"]] == "2025-09"
+        assert months[by_number["2002"]] != "2025-09"
+        exported = export_frame(session, wave, Inclusion(include_unverified=True)).set_index("response_id")
+        assert exported.loc[by_number["2001"], "interview_date"] == "2025-09-03"
+        assert pd.isna(exported.loc[by_number["2002"], "interview_date"])
+
+
+def test_a_second_entry_fills_a_missing_interview_date(app, setup, create_entry):
+    from survey.entry import operations
+
+    batch, (one, two) = setup
+    with app.app_context():
+        assert create_entry(batch, one, "0007", ANSWERS).accepted
+        second = operations.KeyedForm("6f1c2b9e-8d7a-4c3b-9e2f-1a2b3c4d5e6f", batch.id, "0007", "second",
+                                      batch.questionnaire_id, batch.questionnaire_version,
+                                      {k: [v] for k, v in ANSWERS.items()}, interview_date="2025-08-30")
+        assert operations.accept(second, two).accepted
+        response = get_session().exec(
+            select(Response).where(Response.paper_form_number == "0007")).one()
+        assert response.interview_date == date(2025, 8, 30) and response.verification == "verified"
+
+
+def test_the_keying_page_shows_the_interview_date_field_and_its_error(app, client, setup):
+    batch, _ = setup
+    _sync(client, [])
+    page = client.get(f"/entry/batches/{batch.id}/key")
+    assert 'name="interview_date"' in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    token = html.split('name="csrf_token" value="')[1].split('"')[0]
+    device = html.split('name="uuid" type="hidden" value="')[1].split('"')[0]
+    data = {"csrf_token": token, "uuid": device, "paper_form_number": "3001", "entry_kind": "first",
+            "interview_date": "31/02/2025", **{f"q_{k}": v for k, v in ANSWERS.items()}}
+    refused = client.post(f"/entry/batches/{batch.id}/key", data=data)
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert 'id="interview_date-error"' in html

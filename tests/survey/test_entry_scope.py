@@ -2,68 +2,8 @@
 import json
 from datetime import date
 
-from survey.models import BatchClerk, UserUnit
+from survey.models import UserUnit
 from tests.survey.conftest import PASSWORD, csrf_token
-
-
-def make_wave(code="SIPAS-T", questionnaire=("sipas", 1)):
-    from survey.db import transaction
-    from survey.models import Wave
-
-    with transaction() as session:
-        wave = Wave(code=code, name=f"Wave {code}", questionnaire_id=questionnaire[0],
-                    questionnaire_version=questionnaire[1], period_start=date(2025, 1, 1),
-                    period_end=date(2025, 12, 31), mode="paper")
-        session.add(wave)
-    return wave
-
-
-def make_batch(wave, unit_code="03595", clerk_ids=(), form_count=10, by=None):
-    from survey.entry import operations
-    from survey.units.queries import query_unit
-
-    unit = query_unit(unit_code, date(2025, 7, 1))
-    return operations.save_batch(operations.BatchData(
-        wave.id, unit.id, None, "Lò Văn Minh", form_count, tuple(clerk_ids)), by)
-
-
-def key(batch, clerk, number, answers, kind="first", uuid=None):
-    import uuid as uuid_lib
-
-    from survey.entry import operations
-
-    return operations.accept(operations.KeyedForm(
-        uuid or str(uuid_lib.uuid4()), batch.id, number, kind, batch.questionnaire_id,
-        batch.questionnaire_version, {k: [v] for k, v in answers.items()}), clerk)
-
-
-def entry_sample_args(app, unit_id):
-    """A batch with a form in conflict, and how to put a supervisor or clerk in its scope.
-
-    Returns (URL values, grant): the access test calls grant(user) for the user it signs in.
-    """
-    from survey.auth.operations import create_user
-    from survey.db import transaction
-
-    with app.app_context():
-        one = create_user("sample-clerk-1", PASSWORD, "clerk")
-        two = create_user("sample-clerk-2", PASSWORD, "clerk")
-        batch = make_batch(make_wave("SAMPLE"), clerk_ids=(one.id, two.id))
-        key(batch, one, "S1", {"access_channels": "4"})
-        key(batch, two, "S1", {"access_channels": "2"}, "second")
-    with app.app_context():
-        from survey.entry.queries import query_paper_form
-
-        response_id = query_paper_form(batch.id, "S1").id
-
-    def grant(user):
-        with app.app_context(), transaction() as session:
-            if user.role == "supervisor":
-                session.add(UserUnit(user_id=user.id, unit_id=unit_id))
-            elif user.role == "clerk":
-                session.add(BatchClerk(batch_id=batch.id, user_id=user.id))
-
-    return {"batch_id": batch.id, "response_id": response_id}, grant
 
 
 def _sign_in(client, username):
@@ -73,22 +13,23 @@ def _sign_in(client, username):
     assert response.status_code == 302
 
 
-def test_clerks_and_supervisors_see_only_their_batches(app, client, units, make_user):
+def test_clerks_and_supervisors_see_only_their_batches(app, client, units, make_user, create_paper_wave,
+                                                      create_batch, create_entry):
     with app.app_context():
         from survey.units.queries import query_unit
 
         clerk, other = make_user("clerk"), make_user("clerk", "other-clerk")
         supervisor = make_user("supervisor")
-        wave = make_wave()
-        mine = make_batch(wave, clerk_ids=(clerk.id,))
-        theirs = make_batch(wave, unit_code="03637", clerk_ids=(other.id,))
+        wave = create_paper_wave()
+        mine = create_batch(wave, clerk_ids=(clerk.id,))
+        theirs = create_batch(wave, unit_code="03637", clerk_ids=(other.id,))
         from survey.db import transaction
 
         with transaction() as session:
             session.add(UserUnit(user_id=supervisor.id,
                                  unit_id=query_unit("03595", date(2025, 7, 1)).id))
-        key(theirs, other, "T1", {"access_channels": "4"})
-        from survey.entry.queries import query_paper_form
+        create_entry(theirs, other, "T1", {"access_channels": "4"})
+        from survey.responses import query_paper_form
 
         foreign_form = query_paper_form(theirs.id, "T1").id
     _sign_in(client, "clerk")

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from analysis import Design, estimate_index
-from survey.db import get_session, transaction
+from survey.db import get_session
 from survey.estimates import Inclusion, counted_responses, design_frame, wave_results
 from survey.estimates.dataset import FRAME_COLUMNS
-from survey.models import Answer, Response
+from survey.models import Answer
 from survey.questionnaires import check_answers
-from survey.responses.operations import record_response
+from survey.responses import record_response
 from survey.service_points import operations as sp_operations
 from survey.startup import registry
 from survey.units.queries import query_unit
@@ -52,13 +52,10 @@ def _respond(points, wave, count=160, seed=7):
         checked = check_answers(desk, {"satisfaction": [rating]})
         at = datetime(2025, 9, 1 + n % 28, 3, 0, tzinfo=UTC)
         if n % 5 == 0:
-            response = record_response(desk, checked, channel="paper", unit_id=point.unit_id,
-                                       service_point_id=point.id, submitted_at=at,
-                                       paper_form_number=f"P{n:04d}")
-            with transaction() as session:
-                row = session.get(Response, response.id)
-                row.wave_id = wave.id
-                row.verification = ("verified", "unverified", "conflict", "verified", "verified")[n // 5 % 5]
+            state = ("verified", "unverified", "conflict", "verified", "verified")[n // 5 % 5]
+            record_response(desk, checked, channel="paper", unit_id=point.unit_id,
+                            service_point_id=point.id, submitted_at=at, paper_form_number=f"P{n:04d}",
+                            wave_id=wave.id, verification=state)
         else:
             record_response(desk, checked, channel="qr", unit_id=point.unit_id, service_point_id=point.id,
                             submitted_at=at, flags=("fast_submit",) if n % 17 == 0 else ())

@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import unicodedata
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -26,73 +26,13 @@ from survey.exports import rows
 from survey.exports.operations import export_dir
 from survey.exports.runner import record_failure, write_file
 from survey.jobs.queue import enqueue
-from survey.models import ExportJob, Job, Response, ServicePoint
-from survey.questionnaires import check_answers
-from survey.responses.operations import record_response
-from survey.service_points import operations as sp_operations
-from survey.startup import registry
-from survey.units.queries import query_unit
-from survey.waves import operations as wave_operations
-from tests.survey.conftest import post_form, wait_for
-
-COMMUNES = ("03595", "03388", "03390")
-
-
-def make_export_wave(code="EXPORT", qr=60, paper=24):
-    """A desk wave stratified by commune (census sizes), with QR and verified paper responses."""
-    wave = wave_operations.save_wave(wave_operations.WaveData(
-        code, "Đợt khảo sát xuất dữ liệu", "tthc-desk", date(2025, 8, 1), date(2025, 10, 31), "both", False),
-        None, None)
-    wave_operations.save_design(wave, wave_operations.DesignData("commune", "none", "none", None, None))
-    wave_operations.census_frame(wave)
-    desk = registry().get("tthc-desk")
-    points = []
-    for commune in COMMUNES:
-        unit = query_unit(commune, date(2025, 9, 1))
-        found = get_session().exec(select(ServicePoint).where(ServicePoint.code == f"X-{commune}")).first()
-        points.append(found or sp_operations.save(sp_operations.ServicePointData(
-            f"X-{commune}", f"Một cửa {unit.name}", "one_stop_commune", unit.id, None, True, "")))
-    for n in range(qr + paper):
-        point = points[n % 3]
-        rating = "1" if n % 7 == 0 else "3" if n % 2 else "2"
-        answers = {"satisfaction": [rating], "waiting_time": ["lt15"] if n % 4 else []}
-        if rating == "1":
-            answers["reason_dissatisfied"] = ["Chờ lâu, \"quá\" đông; không rõ\nhướng dẫn"]
-        paper_form = n >= qr
-        response = record_response(
-            desk, check_answers(desk, answers), channel="paper" if paper_form else "qr",
-            unit_id=point.unit_id, service_point_id=None if paper_form else point.id,
-            submitted_at=datetime(2025, 8 + n % 3, 2 + n % 20, 3, tzinfo=UTC),
-            paper_form_number=f"G-{n}" if paper_form else None,
-            flags=("burst",) if n == 5 else ())
-        if paper_form:
-            with transaction() as session:
-                row = session.get(Response, response.id)
-                row.wave_id = wave.id
-                row.verification = "unverified" if n % 6 == 0 else "verified"
-    return wave
-
-
-def exports_sample_args(app, wave_id):
-    """URL values for test_access: a finished export job with its file, and an API token."""
-    from survey.api.tokens import create_token
-    from survey.auth.operations import create_user
-
-    with app.app_context():
-        user_id = create_user("export-sample", "correct horse battery", "statistician", "Mẫu").id
-        with transaction() as session:
-            job = ExportJob(wave_id=wave_id, format="parquet", status="done", rows_done=0, rows_total=0,
-                            file_name="sample.parquet", created_by_id=user_id)
-            session.add(job)
-        (export_dir() / "sample.parquet").write_bytes(b"PAR1")
-        token, _secret = create_token(user_id, "sample")
-    return {"job_id": job.id, "token_id": token.id}
+from survey.models import ExportJob, Job
+from tests.survey.conftest import DESK_COMMUNES, post_form, wait_for
 
 
 @pytest.fixture
-def wave(app, units):
-    with app.app_context():
-        return make_export_wave()
+def wave(units, create_export_wave):
+    return create_export_wave()
 
 
 def _csv(client, url):
@@ -133,7 +73,7 @@ def test_end_to_end_estimates_from_the_exported_csv_match_the_results(app, login
     direct = estimate_index(design, [definition] if definition else defs, "satisfied_share",
                             by="commune_code", scale_points={"satisfaction": 3}, ci="beta", target=0.95)
     reported = {r.domain: r for r in table.for_indicator("satisfied_share")}
-    assert set(reported) == set(COMMUNES)
+    assert set(reported) == set(DESK_COMMUNES)
     for _, row in direct.iterrows():
         mine = reported[row["commune_code"]]
         assert mine.estimate == pytest.approx(row["estimate"], abs=1e-12)

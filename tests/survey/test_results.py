@@ -4,57 +4,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlmodel import select
 
-from survey.db import get_session
-from survey.models import ServicePoint
-from survey.questionnaires import check_answers
-from survey.responses.operations import record_response
-from survey.service_points import operations as sp_operations
-from survey.startup import registry
 from survey.units.queries import query_unit
-from survey.waves import operations
 from tests.survey.conftest import post_form
-
-COMMUNES = ("03595", "03388", "03390")
-
-
-def make_results_wave(code="RESULTS", published=True, public=False, responses=90, communes=COMMUNES):
-    """A desk-rating wave stratified by commune with census sizes and QR responses."""
-    wave = operations.save_wave(operations.WaveData(
-        code, "Đợt đánh giá một cửa 2025", "tthc-desk", date(2025, 8, 1), date(2025, 10, 31), "both", False),
-        None, None)
-    operations.save_design(wave, operations.DesignData("commune", "none", "none", None, None))
-    operations.census_frame(wave)
-    operations.set_published(wave, published, public)
-    desk = registry().get("tthc-desk")
-    points = []
-    for commune in communes:
-        unit = query_unit(commune, date(2025, 9, 1))
-        code = f"R-{commune}"
-        found = get_session().exec(select(ServicePoint).where(ServicePoint.code == code)).first()
-        points.append(found or sp_operations.save(sp_operations.ServicePointData(
-            code, f"Một cửa {unit.name}", "one_stop_commune", unit.id, None, True, "")))
-    for n in range(responses):
-        point = points[n % len(points)]
-        rating = "1" if n % 11 == 0 else "3" if n % 2 else "2"
-        record_response(desk, check_answers(desk, {"satisfaction": [rating]}), channel="qr",
-                        unit_id=point.unit_id, service_point_id=point.id,
-                        submitted_at=datetime(2025, 8 + n % 3, 2 + n % 20, 3, tzinfo=UTC))
-    return wave
-
-
-def results_sample_args(app):
-    """URL values for test_access: a published wave with responses."""
-    with app.app_context():
-        wave = make_results_wave("SAMPLE-RESULTS", responses=12)
-    return {"wave_id": wave.id, "name": "units", "fmt": "svg"}
 
 
 @pytest.fixture
-def wave(app, units):
-    with app.app_context():
-        return make_results_wave()
+def wave(units, create_results_wave):
+    return create_results_wave()
 
 
 def _soup(response):
@@ -99,12 +56,11 @@ def test_unknown_breakdown_or_indicator_is_a_400_page(login, wave):
     assert client.get("/results/999999").status_code == 404
 
 
-def test_inclusion_choice_changes_counts(app, login, wave):
+def test_inclusion_choice_changes_counts(app, login, wave, create_response):
     with app.app_context():
-        desk = registry().get("tthc-desk")
         unit = query_unit("03595", date(2025, 9, 1))
-        record_response(desk, check_answers(desk, {"satisfaction": ["1"]}), channel="qr", unit_id=unit.id,
-                        submitted_at=datetime(2025, 9, 5, tzinfo=UTC), flags=("burst",))
+    create_response({"satisfaction": ["1"]}, unit_id=unit.id,
+                    submitted_at=datetime(2025, 9, 5, tzinfo=UTC), flags=("burst",))
     client = login("statistician")
     excluded = _soup(client.get(f"/results/{wave.id}?by="))
     included = _soup(client.get(f"/results/{wave.id}?by=&flagged=1"))
@@ -113,9 +69,8 @@ def test_inclusion_choice_changes_counts(app, login, wave):
     assert "(1)" in excluded.find("label", attrs={"for": "flagged"}).get_text()
 
 
-def test_viewers_see_only_published_waves(app, login, units):
-    with app.app_context():
-        hidden = make_results_wave("HIDDEN", published=False, responses=3)
+def test_viewers_see_only_published_waves(login, units, create_results_wave):
+    hidden = create_results_wave("HIDDEN", published=False, responses=3)
     client = login("viewer")
     assert client.get(f"/results/{hidden.id}").status_code == 404
     assert client.get(f"/results/{hidden.id}/dashboard").status_code == 404
@@ -180,10 +135,10 @@ def test_charts_are_accessible_svg_and_png(login, wave):
     assert client.get(f"/results/{wave.id}/charts/pie.svg").status_code == 404
 
 
-def test_public_page_only_when_published_and_public_with_small_cells_hidden(app, client, units):
-    with app.app_context():
-        private = make_results_wave("PRIVATE", public=False, responses=6)
-        open_wave = make_results_wave("OPEN", public=True, responses=75)
+def test_public_page_only_when_published_and_public_with_small_cells_hidden(client, units,
+                                                                          create_results_wave):
+    private = create_results_wave("PRIVATE", public=False, responses=6)
+    open_wave = create_results_wave("OPEN", public=True, responses=75)
     assert client.get(f"/minh-bach/{private.id}").status_code == 404
     page = client.get(f"/minh-bach/{open_wave.id}?lang=vi")
     assert page.status_code == 200
@@ -193,9 +148,8 @@ def test_public_page_only_when_published_and_public_with_small_cells_hidden(app,
     assert "Không hiển thị" in soup.get_text() or "Not shown" in soup.get_text()
 
 
-def test_an_interval_without_bounds_says_so_in_words(app, login, units):
-    with app.app_context():
-        sparse = make_results_wave("SPARSE", responses=4)  # two communes with one response each
+def test_an_interval_without_bounds_says_so_in_words(login, units, create_results_wave):
+    sparse = create_results_wave("SPARSE", responses=4)  # two communes with one response each
     client = login("statistician")
     results = _soup(client.get(f"/results/{sparse.id}?by=commune&lang=vi")).find_all("table")[1]
     dashboard = _soup(client.get(f"/results/{sparse.id}/dashboard?lang=vi")).find("table")

@@ -10,7 +10,6 @@ from survey.service_points import operations as sp_operations
 from survey.startup import registry
 from survey.units.queries import query_unit, query_units_on
 from survey.waves import operations
-from tests.survey.test_results import make_results_wave
 
 DAY = date(2025, 9, 1)
 
@@ -31,9 +30,10 @@ def _breakdown(soup):
     return head, rows
 
 
-def test_small_area_estimates_show_beside_direct_ones_with_their_method(app, login, units):
+def test_small_area_estimates_show_beside_direct_ones_with_their_method(
+        app, login, units, create_results_wave):
     with app.app_context():
-        wave = make_results_wave("FH", responses=240, communes=_communes(12))
+        wave = create_results_wave("FH", responses=240, communes=_communes(12))
     soup = _soup(login("statistician").get(f"/results/{wave.id}?by=commune&lang=en"))
     head, rows = _breakdown(soup)
     assert head[-1].startswith("Small-area estimate")
@@ -43,9 +43,9 @@ def test_small_area_estimates_show_beside_direct_ones_with_their_method(app, log
     assert "Fay–Herriot" in notes and "smoothed by a variance function" in notes
 
 
-def test_communes_as_psus_have_no_design_based_variance_by_commune(app, login, units):
+def test_communes_as_psus_have_no_design_based_variance_by_commune(app, login, units, create_results_wave):
     with app.app_context():
-        wave = make_results_wave("PSU", responses=240, communes=_communes(12))
+        wave = create_results_wave("PSU", responses=240, communes=_communes(12))
         operations.save_design(wave, operations.DesignData("district", "commune", "none", None, None))
         operations.census_frame(wave)
     client = login("statistician")
@@ -65,9 +65,9 @@ def test_communes_as_psus_have_no_design_based_variance_by_commune(app, login, u
     assert whole.find("p", attrs={"role": "note"}) is None
 
 
-def test_every_results_page_says_how_the_headline_index_is_computed(app, login, units):
+def test_every_results_page_says_how_the_headline_index_is_computed(app, login, units, create_results_wave):
     with app.app_context():
-        wave = make_results_wave("RULE", public=True)
+        wave = create_results_wave("RULE", public=True)
     client = login("statistician")
     for url in (f"/results/{wave.id}", f"/results/{wave.id}/dashboard", f"/results/{wave.id}/charts",
                 f"/minh-bach/{wave.id}"):
@@ -122,9 +122,9 @@ def test_viewers_see_the_headline_only(app, login, units):
     assert soup.find(id="alternatives-caption") is None and soup.find(id="headline-rule")
 
 
-def test_weights_review_shows_margins_and_warns_when_bounds_miss_them(app, login, units):
+def test_weights_review_shows_margins_and_warns_when_bounds_miss_them(app, login, units, create_results_wave):
     with app.app_context():
-        wave = make_results_wave("BOUNDS", communes=_communes(3))
+        wave = create_results_wave("BOUNDS", communes=_communes(3))
     client = login("statistician")
     soup = _soup(client.get(f"/waves/{wave.id}/weights?lang=en"))
     table = soup.find(id="margins-caption").find_parent("table")

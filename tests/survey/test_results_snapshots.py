@@ -13,18 +13,16 @@ from survey.estimates.weights import DesignProblem
 from survey.jobs.queue import enqueue
 from survey.models import Job, ResultsSnapshot, ServicePoint
 from survey.questionnaires import check_answers
-from survey.responses.operations import record_response
+from survey.responses import record_response
 from survey.startup import registry
 from tests.survey.conftest import wait_for
-from tests.survey.test_results import make_results_wave
 
 WAIT_S = 120
 
 
 @pytest.fixture
-def wave(app, units):
-    with app.app_context():
-        return make_results_wave(responses=60)
+def wave(units, create_results_wave):
+    return create_results_wave(responses=60)
 
 
 @pytest.fixture
@@ -187,10 +185,10 @@ def test_a_computation_the_queue_gives_up_shows_as_failed(app, login, large):
     assert page.status_code == 503 and "Không tính được kết quả" in page.get_data(as_text=True)
 
 
-def test_publishing_a_large_wave_starts_its_computation(app, units, worker):
+def test_publishing_a_large_wave_starts_its_computation(app, units, worker, create_results_wave):
     app.config["RESULTS_INLINE_MAX_RESPONSES"] = 0
     with app.app_context():
-        make_results_wave(responses=30)  # publishes the wave
+        create_results_wave(responses=30)  # publishes the wave
     rows = _wait_done(app)
     languages = app.config["LANGUAGES"]
     assert sorted((r.breakdown, r.lang) for r in rows) == sorted(

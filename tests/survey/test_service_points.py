@@ -135,7 +135,7 @@ def test_csv_import_refuses_a_file_that_is_not_utf8(app, login, units):
 
 def test_a_service_point_with_responses_cannot_be_deleted(app, login, units):
     from survey.questionnaires import check_answers
-    from survey.responses.operations import record_response
+    from survey.responses import record_response
     from survey.startup import registry
 
     client = login("admin")

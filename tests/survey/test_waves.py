@@ -8,7 +8,6 @@ from sqlmodel import select
 
 from survey.models import Wave, WaveDesign, WaveMargin, WaveStratum
 from tests.survey.conftest import post_form
-from tests.survey.test_results import make_results_wave
 
 
 def _wave_form(**extra):
@@ -115,9 +114,8 @@ def test_margins_upload_census_and_calibrated_weights(app, login, units):
     assert _rows(app, WaveDesign)[0].calibration == "rake"
 
 
-def test_weights_review_shows_strata_deff_and_n_eff(app, login, units):
-    with app.app_context():
-        wave = make_results_wave()
+def test_weights_review_shows_strata_deff_and_n_eff(app, login, units, create_results_wave):
+    wave = create_results_wave()
     client = login("statistician")
     page = client.get(f"/waves/{wave.id}/weights")
     assert page.status_code == 200
@@ -127,9 +125,8 @@ def test_weights_review_shows_strata_deff_and_n_eff(app, login, units):
     assert cells[1] == "30" and cells[5] == "1,00"  # Kish deff 1 (equal weights), Vietnamese decimals
 
 
-def test_publish_and_public_flags(app, login, units):
-    with app.app_context():
-        wave = make_results_wave(published=False)
+def test_publish_and_public_flags(app, login, units, create_results_wave):
+    wave = create_results_wave(published=False)
     client = login("statistician")
     post_form(client, f"/waves/{wave.id}/publish", {"published": "y", "public": "y"},
               form_url=f"/waves/{wave.id}")
@@ -141,9 +138,8 @@ def test_publish_and_public_flags(app, login, units):
 
 
 @pytest.mark.parametrize("role", ["viewer", "supervisor", "clerk"])
-def test_only_statisticians_and_admins_manage_waves(app, login, units, role):
-    with app.app_context():
-        wave = make_results_wave(responses=3)
+def test_only_statisticians_and_admins_manage_waves(app, login, units, role, create_results_wave):
+    wave = create_results_wave(responses=3)
     client = login(role)
     assert client.get("/waves/new").status_code == 403
     assert client.get(f"/waves/{wave.id}").status_code == 403
