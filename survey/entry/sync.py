@@ -65,7 +65,7 @@ def read_form(raw) -> KeyedForm | Problem:
         return Problem("entry.malformed", "form")
     interview_date = raw.get("interview_date") or ""  # checked as a date by operations.accept
     if not isinstance(interview_date, str):
-        return Problem("entry.malformed", "interview_date")
+        return Problem("entry.malformed", "form")
     unstorable = _unstorable_field(raw, raw["answers"])
     if unstorable is None and not storable(interview_date):
         unstorable = "interview_date"

@@ -60,6 +60,8 @@ def official_design(session, wave: Wave) -> OfficialDesign:
     from survey.estimates.results import analysis_frame
 
     frame, final = analysis_frame(session, wave, Inclusion())
+    # Rows of an overfull stratum have no weight: they are not in the official estimate.
+    frame = frame[frame["weight"].notna()] if "weight" in frame else frame
     settings = wave_design(session, wave)
     sizes = frame_sizes(session, wave.id)
     if final is None:
@@ -105,7 +107,7 @@ def replicate_weights(official: OfficialDesign) -> ReplicateWeights | None:
     if official.final is None:
         return None
     config = current_app.config
-    base = official.final if official.method == FIXED else official.base
+    base = official.base.with_weights(official.final.weights) if official.method == FIXED else official.base
     calibrate = official.calibrate if official.method in CALIBRATED else None
     if base.layout.n_psu <= config["REBUILD_JACKKNIFE_MAX_REPLICATES"]:
         return jackknife_weights(base, calibrate)

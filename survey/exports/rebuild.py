@@ -44,15 +44,19 @@ def write_kit(session, wave, inclusion: Inclusion, path, progress, total=lambda 
         kit.writestr("rebuild.sps", syntax.spss_syntax(recipe))
         kit.writestr("codebook.md", codebook_text(wave, official, recipe, replicates))
         kit.writestr("variables.csv", _csv(tables.codebook_frame(variables)))
+        rebuilt = {index.id for index in recipe.indices}
         for name, by in PUBLISHED:
-            kit.writestr(name, _csv(tables.results_frame(session, wave, by, Inclusion())))
+            published = tables.results_frame(session, wave, by, Inclusion())
+            kit.writestr(name, _csv(published[published["indicator"].isin(rebuilt)]))
     return source.row_count
 
 
 def build_recipe(wave, official, variables, replicates) -> Recipe:
     """Design, calibration and index terms of the wave in the export's own column names."""
     variable_of = {v.item_id: v.name for v in variables if v.item_id and v.choice is None}
-    found = indicators(wave)
+    # The scripts write each index as ratios of weighted totals; a respondent's own mean against
+    # a threshold (own_mean_top2, an alternative definition) is not written yet.
+    found = [i for i in indicators(wave) if i.spec.get("rule") in IndexTerms.RULES or "of" in i.spec]
     specs = {i.id: i.spec for i in found}
     terms = IndexTerms(variable_of, scale_points(wave))
     recipes = tuple(terms.recipe(i.spec, specs, i.label) for i in found)

@@ -55,6 +55,8 @@ class Recipe:
 class IndexTerms:
     """Flatten index definitions into terms over derived variables, naming each one once."""
 
+    RULES = ("top2_share", "mean_score", "all_top2", "pooled_top2")  # what the scripts can write
+
     def __init__(self, variable_of: dict[str, str], scale_points: dict[str, int]):
         self._variable_of, self._points = variable_of, scale_points
         self.derived: dict[str, tuple] = {}

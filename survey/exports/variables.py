@@ -23,7 +23,9 @@ from survey.questionnaires.types import (
     EXPORT_TEXT,
 )
 
-NAME_LIMIT = 32
+# Stata allows 32 characters, but a Stata file names each value-label set after its variable and
+# readstat refuses a 32-character label name ("dissatisfied_reasons_asked_money" did): 31.
+NAME_LIMIT = 31
 NUMERIC, TEXT, CODED = EXPORT_NUMERIC, EXPORT_TEXT, EXPORT_CODED
 PICKED_LABELS = {1: {"vi": "Có chọn", "en": "Chosen"}, 0: {"vi": "Không chọn", "en": "Not chosen"}}
 

@@ -55,6 +55,8 @@ def sample_rows(app, units, create_service_point, create_results_wave, create_pa
                 session.add(UserUnit(user_id=user.id, unit_id=point.unit_id))
             elif user.role == "clerk":
                 session.add(BatchClerk(batch_id=batch.id, user_id=user.id))
+            elif user.role == "statistician":  # a statistician sees only their own export jobs
+                session.get(ExportJob, job.id).created_by_id = user.id
 
     return {"unit_id": point.unit_id, "service_point_id": point.id, "questionnaire_id": "tthc-desk",
             "version": 1, "batch_id": batch.id, "response_id": response_id, "wave_id": wave.id,

@@ -121,7 +121,7 @@ def test_a_conflict_is_resolved_by_choosing_a_labelled_value_not_typing_a_code(a
     with app.app_context():
         create_entry(mine, a1, "0005", ANSWERS)
         create_entry(mine, a2, "0005", {**ANSWERS, "official_polite": "2"}, "second")
-        from survey.entry.queries import query_paper_form
+        from survey.responses import query_paper_form
 
         response_id = query_paper_form(mine.id, "0005").id
     client = sign_in(app, "supervisor")

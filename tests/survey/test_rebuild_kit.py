@@ -133,8 +133,15 @@ def _compare(published, rebuilt, keys):
     return merged
 
 
+# Weight bounds now mean raking within the bounds in one procedure (R's calibrate(bounds=)); the
+# kit ships those weights as fixed until its scripts write that call, so R's SEs differ.
+BOUNDED_NOT_IN_SCRIPTS = pytest.mark.xfail(strict=True, reason="bounded raking is not yet written "
+                                           "into the rebuild scripts (issue 15 §5)")
+
+
 @pytest.mark.rscript
-@pytest.mark.parametrize("name", list(DESIGNS))
+@pytest.mark.parametrize("name", [pytest.param(name, marks=BOUNDED_NOT_IN_SCRIPTS)
+                                  if DESIGNS[name].trim_low is not None else name for name in DESIGNS])
 def test_r_rebuilds_the_published_table_from_the_kit(app, units, tmp_path, rscript, name):
     with app.app_context():
         wave = _kit_wave(name)
