@@ -11,7 +11,7 @@ BLANK = "__blank__"
 
 
 def show_value(item, value: str, lang: str) -> str:
-    """A stored value as a person reads it: codes with their labels, blank as a dash."""
+    """A stored value as a person reads it: choice labels (never codes), blank as a dash."""
     return item.qtype.show(item, value, lang) if value else "—"
 
 

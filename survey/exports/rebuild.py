@@ -56,7 +56,7 @@ def build_recipe(wave, official, variables, replicates) -> Recipe:
     variable_of = {v.item_id: v.name for v in variables if v.item_id and v.choice is None}
     # The scripts write each index as ratios of weighted totals; a respondent's own mean against
     # a threshold (own_mean_top2, an alternative definition) is not written yet.
-    found = [i for i in indicators(wave) if i.spec.get("rule") in IndexTerms.RULES or "of" in i.spec]
+    found = [i for i in indicators(wave) if i.spec.get("rule") in IndexTerms.RULES or i.spec.get("of")]
     specs = {i.id: i.spec for i in found}
     terms = IndexTerms(variable_of, scale_points(wave))
     recipes = tuple(terms.recipe(i.spec, specs, i.label) for i in found)

@@ -83,8 +83,9 @@ class _Choices(QuestionType):
                      for c in item.choices)
 
     def show(self, item, value, lang):
+        """Labels only: staff read "Rất hài lòng", not "3 · Rất hài lòng"; an unknown code as is."""
         labels = {c.code: localized(c.text, lang) for c in item.choices}
-        return "; ".join(f"{code} · {labels.get(code, '?')}" for code in self.decode(item, value))
+        return "; ".join(labels.get(code, code) for code in self.decode(item, value))
 
 
 class SingleChoice(_Choices):

@@ -136,7 +136,7 @@ def test_a_conflict_is_resolved_by_choosing_a_labelled_value_not_typing_a_code(a
                                   "typed_official_polite": "4"})
     assert done.status_code == 302
     with app.app_context():
-        from survey.entry.queries import query_answers
+        from survey.responses import query_answers
 
         assert query_answers(response_id)["official_polite"] == "4"
 
