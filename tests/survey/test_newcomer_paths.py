@@ -64,14 +64,9 @@ def test_a_bound_that_is_not_a_number_is_explained(app, login, units):
     assert len(errors) == 2 and "Nhập một số" in errors[0].get_text()
 
 
-def test_posters_warn_and_are_marked_trial_while_the_base_url_is_this_computer(app, login, units):
-    with app.app_context():
-        from survey.service_points import operations
-        from survey.units.queries import query_unit
-
-        unit = query_unit("03595", date.today())
-        operations.save(operations.ServicePointData("MC-03595", "Bộ phận Một cửa", "one_stop_commune",
-                                                    unit.id, None, True, ""))
+def test_posters_warn_and_are_marked_trial_while_the_base_url_is_this_computer(app, login, units,
+                                                                            create_service_point):
+    create_service_point("MC-03595")
     client = login("admin")
     listing = BeautifulSoup(client.get("/posters/?lang=vi").get_data(as_text=True), "html.parser")
     warning = listing.select_one(".flash-error[role=alert]")
@@ -108,14 +103,9 @@ def test_the_demo_starts_without_an_error_line_and_lists_every_account(tmp_path)
     assert date.fromisoformat(end) > date.today()  # ratings made after today still count
 
 
-def test_an_already_rated_dossier_says_what_happened_and_offers_a_way_on(app, client, units):
-    with app.app_context():
-        from survey.service_points import operations
-        from survey.units.queries import query_unit
-
-        unit = query_unit("03595", date.today())
-        operations.save(operations.ServicePointData("MC-03595", "Bộ phận Một cửa", "one_stop_commune",
-                                                    unit.id, None, True, "mon-sun 00:00-24:00"))
+def test_an_already_rated_dossier_says_what_happened_and_offers_a_way_on(app, client, units,
+                                                                        create_service_point):
+    create_service_point("MC-03595")
 
     def rate(browser, face):
         page = BeautifulSoup(browser.get("/q/MC-03595?hs=000.00.27.H34-251124-0001").get_data(
@@ -164,16 +154,10 @@ def test_satisfied_answers_are_blue_on_every_scale_length():
         assert not set(colours[:-2]) & blues
 
 
-def test_a_dissatisfied_citizen_taps_reasons_and_may_still_write(app, client, units):
+def test_a_dissatisfied_citizen_taps_reasons_and_may_still_write(app, client, units, create_service_point):
     from survey.models import Answer, Response
 
-    with app.app_context():
-        from survey.service_points import operations
-        from survey.units.queries import query_unit
-
-        unit = query_unit("03595", date.today())
-        operations.save(operations.ServicePointData("MC-03595", "Bộ phận Một cửa", "one_stop_commune",
-                                                    unit.id, None, True, "mon-sun 00:00-24:00"))
+    create_service_point("MC-03595")
 
     def post(response, answers):
         form = BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one("main form")
