@@ -20,7 +20,8 @@ from survey.estimates.dataset import Inclusion
 from survey.exports import operations, queries, rows, tables, writers
 from survey.exports.cells import spreadsheet_frame
 from survey.exports.forms import ExportJobForm
-from survey.jobs.messages import ERROR_MESSAGES
+from survey.jobs.messages import ERROR_CODES
+from survey.problems import describe
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 EXPORTERS = ("admin", "statistician")
@@ -144,7 +145,7 @@ def download_results_xlsx(wave_id):
 def show_job(job_id):
     job = queries.query_job(job_id, current_user) or abort(404)
     # A generic failure keeps the export's own wording; the queue's other codes say what happened.
-    job_errors = {code: text for code, text in ERROR_MESSAGES.items() if code != "job.failed"}
+    job_errors = {code: describe(code) for code in ERROR_CODES if code != "job.failed"}
     return render_template("exports/job.html", job=job, wave=queries.query_wave(job.wave_id),
                            state=queries.job_state(job), percent=queries.progress_percent(job),
                            job_errors=job_errors)

@@ -1,5 +1,6 @@
-"""Labels of job kinds, states and error codes in the user's language."""
+"""Labels of job kinds and states; the queue's error codes in the one problem catalogue."""
 from survey.i18n_lazy import _l
+from survey.problems import register
 
 KIND_LABELS = {
     "export": _l("Export file"),
@@ -16,7 +17,8 @@ STATE_LABELS = {
     "done": _l("Done"),
     "failed": _l("Failed"),
 }
-ERROR_MESSAGES = {
+ERROR_CODES = ("job.failed", "job.unavailable", "job.interrupted", "job.unknown_kind")
+register({
     "job.failed": _l("The job stopped on an error. Please start it again; if it fails again, tell the "
                      "administrator."),
     "job.unavailable": _l("The database could not be reached, even after several tries. Please start "
@@ -24,8 +26,4 @@ ERROR_MESSAGES = {
     "job.interrupted": _l("The background worker was stopped while the job ran. Please start it again."),
     "job.unknown_kind": _l("The background worker does not know this kind of job; it may be older than "
                            "the web app. Restart the worker."),
-}
-
-
-def describe(code: str) -> str:
-    return str(ERROR_MESSAGES[code])
+})

@@ -4,6 +4,7 @@ from flask_babel import format_timedelta
 
 from survey.auth.access import ADMIN, requires
 from survey.jobs import messages, queries
+from survey.problems import describe
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -19,4 +20,4 @@ def _duration(job) -> str:
 def list_jobs():
     return render_template("jobs/list.html", jobs=queries.query_recent_jobs(), duration=_duration,
                            kinds=messages.KIND_LABELS, states=messages.STATE_LABELS,
-                           describe=messages.describe)
+                           describe=describe)
