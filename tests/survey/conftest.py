@@ -151,16 +151,22 @@ def create_service_point(app):
     from survey.service_points import operations
     from survey.units.queries import query_unit
 
-    def create(code, unit_code="03595"):
+    def create(code, unit_code="03595", hours=""):
         with app.app_context():
             found = get_session().exec(select(ServicePoint).where(ServicePoint.code == code)).first()
             if found is not None:
                 return found
             unit = query_unit(unit_code, date(2025, 9, 1))
             return operations.save(operations.ServicePointData(
-                code, f"Một cửa {unit.name}", "one_stop_commune", unit.id, None, True, ""))
+                code, f"Một cửa {unit.name}", "one_stop_commune", unit.id, None, True, hours))
 
     return create
+
+
+@pytest.fixture
+def desk(units, create_service_point):
+    """The one-stop desk MC-03595, open around the clock (no rating is flagged for the hour)."""
+    return create_service_point("MC-03595", hours="mon-sun 00:00-24:00")
 
 
 @pytest.fixture

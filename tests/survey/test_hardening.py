@@ -12,20 +12,10 @@ from sqlmodel import select
 from survey.db import get_session
 from survey.models import D766Count, Response, ServicePoint
 from survey.routing import MAX_ID, IdConverter
-from survey.service_points import operations as sp_operations
 from survey.units.queries import query_unit
 from tests.survey.conftest import csrf_token, post_form
 
 SP_HEADER = "code,name,kind,unit_code,questionnaire_id,active,opening_hours\n"
-
-
-@pytest.fixture
-def desk(app, units):
-    with app.app_context():
-        unit = query_unit("03595", datetime.now(UTC).date())
-        return sp_operations.save(sp_operations.ServicePointData(
-            "MC-03595", "Một cửa Than Uyên", "one_stop_commune", unit.id, None, True,
-            "mon-sun 00:00-24:00"))
 
 
 def _count(app, model):

@@ -4,23 +4,10 @@ HSTS only over HTTPS."""
 import base64
 import hashlib
 import re
-from datetime import UTC, datetime
 
-import pytest
 from bs4 import BeautifulSoup
 
-from survey.service_points import operations as sp_operations
-from survey.units.queries import query_unit
 from tests.survey.conftest import PASSWORD, post_form
-
-
-@pytest.fixture
-def desk(app, units):
-    with app.app_context():
-        unit = query_unit("03595", datetime.now(UTC).date())
-        return sp_operations.save(sp_operations.ServicePointData(
-            "MC-03595", "Một cửa Than Uyên", "one_stop_commune", unit.id, None, True,
-            "mon-sun 00:00-24:00"))
 
 
 def _directives(response) -> dict[str, list[str]]:
